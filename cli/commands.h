@@ -1,0 +1,22 @@
+// The kafkasim subcommands. Each takes the arguments after its name and
+// returns the process exit status of SPEC.md §1:
+//   0 expectations met / history valid, 1 not met / anomalies found,
+//   2 bad input or usage, 3 the harness itself failed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kafkasim::cli {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);
+int check_command(const Args& args);
+int replay_command(const Args& args);
+int list_command(const Args& args);
+
+// Prints the top-level help to stdout.
+void print_help();
+
+}  // namespace kafkasim::cli
