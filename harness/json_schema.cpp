@@ -231,6 +231,15 @@ bool JsonSchema::check_scalar(const json& schema, const json& instance, const st
     if (std::find(values.begin(), values.end(), instance) == values.end()) {
       expected_got("enum");
       out.back().allowed = values.get<std::vector<json>>();
+      if (instance.is_string()) {
+        std::vector<std::string> names;
+        for (const auto& v : values) {
+          if (v.is_string()) names.push_back(v.get<std::string>());
+        }
+        if (auto near = kafka::nearest_name(instance.get<std::string>(), names)) {
+          out.back().message += "; did you mean \"" + *near + "\"?";
+        }
+      }
     }
   }
   if (instance.is_number()) {
