@@ -94,14 +94,16 @@ Scheduler::Scheduler(uint64_t seed, Trace* trace) : trace_(trace), rng_(derive_s
     bf::use_scheduling_algorithm<SimAlgorithm>();
     g_algorithm_installed = true;
   }
-  previous_ = g_current;
   g_current = this;
 }
 
 Scheduler::~Scheduler() {
   shutdown();
-  g_current = previous_;
+  if (g_current == this) g_current = nullptr;
 }
+
+Scheduler::Activation::Activation(Scheduler* s) : previous_(g_current) { g_current = s; }
+Scheduler::Activation::~Activation() { g_current = previous_; }
 
 Scheduler* Scheduler::current() { return g_current; }
 
@@ -242,6 +244,7 @@ size_t Scheduler::pending_fibers() const {
 }
 
 Outcome Scheduler::run_until(SimTime limit) {
+  Activation active(this);
   for (;;) {
     if (error_) return Outcome::kFiberError;
     if (budget_exhausted()) {
@@ -286,6 +289,7 @@ Outcome Scheduler::run_until(SimTime limit) {
 }
 
 void Scheduler::shutdown() {
+  Activation active(this);
   if (fibers_.empty() && ready_.empty()) {
     timers_.clear();
     return;

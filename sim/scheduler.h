@@ -52,6 +52,19 @@ class Scheduler {
   // The scheduler of this thread's running simulation, or nullptr.
   static Scheduler* current();
 
+  // Makes a scheduler the thread's current one for a scope. Several
+  // simulations may exist in one thread; the one being driven is current.
+  class Activation {
+   public:
+    explicit Activation(Scheduler* s);
+    ~Activation();
+    Activation(const Activation&) = delete;
+    Activation& operator=(const Activation&) = delete;
+
+   private:
+    Scheduler* previous_;
+  };
+
   SimTime now() const { return now_; }
   uint64_t events() const { return events_; }
   void set_event_budget(uint64_t budget) { budget_ = budget; }
@@ -129,7 +142,6 @@ class Scheduler {
   std::vector<int32_t> paused_nodes_;
   std::map<uint64_t, std::unique_ptr<Fiber>> fibers_;  // by id: deterministic order
   TimerQueue timers_;
-  Scheduler* previous_ = nullptr;
 };
 
 // Conveniences for code running in a simulated fiber.

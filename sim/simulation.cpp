@@ -3,7 +3,20 @@
 namespace kafkasim::sim {
 namespace {
 thread_local Simulation* g_simulation = nullptr;
-}
+
+// Makes `sim` (and its scheduler) current for a scope.
+class Activate {
+ public:
+  explicit Activate(Simulation* sim) : previous_(g_simulation), scheduler_(&sim->scheduler()) {
+    g_simulation = sim;
+  }
+  ~Activate() { g_simulation = previous_; }
+
+ private:
+  Simulation* previous_;
+  Scheduler::Activation scheduler_;
+};
+}  // namespace
 
 Simulation::Simulation(SimulationOptions options)
     : options_(options),
@@ -15,14 +28,21 @@ Simulation::Simulation(SimulationOptions options)
   network_ = std::make_unique<Network>(this, options.seed, options.network);
   harness_->node = kNoNode;
   harness_->number = 1;
-  previous_ = g_simulation;
   g_simulation = this;
 }
 
 Simulation::~Simulation() {
-  scheduler_.shutdown();
-  network_.reset();
-  g_simulation = previous_;
+  {
+    Activate active(this);
+    scheduler_.shutdown();
+    network_.reset();
+  }
+  if (g_simulation == this) g_simulation = nullptr;
+}
+
+Outcome Simulation::run_until(SimTime limit) {
+  Activate active(this);
+  return scheduler_.run_until(limit);
 }
 
 Simulation* Simulation::current() { return g_simulation; }
@@ -43,6 +63,7 @@ Node* Simulation::find_node(const std::string& name) {
 
 void Simulation::start(Node& node) {
   if (node.up()) return;
+  Activate active(this);
   node.incarnation_ = std::make_shared<Incarnation>();
   node.incarnation_->node = node.id();
   node.incarnation_->number = ++node.last_incarnation_;
@@ -53,6 +74,7 @@ void Simulation::start(Node& node) {
 
 void Simulation::end_incarnation(Node& node, EventKind kind) {
   if (!node.up()) return;
+  Activate active(this);
   trace_.add(now(), kind, node.id(), static_cast<int64_t>(node.incarnation()), 0);
   std::shared_ptr<Incarnation> ending = std::move(node.incarnation_);
   node.status_ = Node::Status::kDown;

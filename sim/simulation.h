@@ -31,7 +31,8 @@ class Simulation {
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  // The simulation whose scheduler runs on this thread, or nullptr.
+  // The simulation being driven on this thread (inside run_until, start and
+  // the other lifecycle calls), or the one created last; nullptr if none.
   static Simulation* current();
 
   uint64_t seed() const { return options_.seed; }
@@ -63,7 +64,7 @@ class Simulation {
   uint64_t spawn_harness(std::string name, std::function<void()> body, bool daemon = false);
 
   // Runs the world until simulated time `limit` (see Scheduler::run_until).
-  Outcome run_until(SimTime limit) { return scheduler_.run_until(limit); }
+  Outcome run_until(SimTime limit);
 
   // Records a model-level event in the trace ("broker-1 became leader of
   // orders/0 in epoch 3"). `node` may be kNoNode.
@@ -79,7 +80,6 @@ class Simulation {
   std::vector<std::unique_ptr<Node>> nodes_;
   std::shared_ptr<Incarnation> harness_;
   Prng tear_rng_;
-  Simulation* previous_ = nullptr;
 };
 
 }  // namespace kafkasim::sim
