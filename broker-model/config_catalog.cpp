@@ -273,7 +273,7 @@ std::vector<ConfigEntry> streams_entries() {
   return {
       {.name = "processing.guarantee", .scopes = S, .type = CT::enumeration,
        .default_value = "at_least_once",
-       .description = "exactly_once_v2: transactions commit input offsets with the output (KIP-447)",
+       .description = "exactly_once_v2: transactions commit input offsets with the output (KIP-447, KIP-732)",
        .choices = {"at_least_once", "exactly_once_v2"},
        .unsupported_values = {"exactly_once", "exactly_once_beta"}},
   };
