@@ -1,0 +1,64 @@
+#include <algorithm>
+#include <utility>
+
+#include "checker/check.h"
+
+namespace kafkasim::checker {
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string_view>>& table() {
+  static const std::vector<std::pair<std::string, std::string_view>> t = {
+      {"lost-write",
+       "an acknowledged send (or an info send proven by a read) at or below the highest position "
+       "some consumer read, yet never read"},
+      {"duplicate", "one value at two or more offsets of a key"},
+      {"inconsistent-offsets", "two or more values at one offset of a key"},
+      {"G1a", "an ok poll read a value whose send failed (aborted read)"},
+      {"precommitted-read", "a transaction read a value it sent itself, before committing"},
+      {"poll-skip", "a process's next poll skipped values after where its previous poll ended"},
+      {"nonmonotonic-poll", "a process's next poll went back to or before where its previous poll ended"},
+      {"nonmonotonic-send", "a process's next send landed at or before its previous send"},
+      {"int-poll-skip", "consecutive reads of a key within one op skipped values"},
+      {"int-nonmonotonic-poll", "consecutive reads of a key within one op went backwards or repeated"},
+      {"int-send-skip", "consecutive sends to a key within one op had other values between them"},
+      {"int-nonmonotonic-send", "consecutive sends to a key within one op landed out of order"},
+      {"G0", "a cycle of write-write dependencies (write cycle)"},
+      {"G1c", "a cycle of write-read (and, with ww-deps, write-write) dependencies"},
+      {"unseen", "acknowledged values no ok poll read (information only)"},
+  };
+  return t;
+}
+
+}  // namespace
+
+const std::vector<std::string>& anomaly_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& [name, what] : table()) n.push_back(name);
+    return n;
+  }();
+  return names;
+}
+
+bool is_anomaly_name(std::string_view name) {
+  const auto& n = anomaly_names();
+  return std::find(n.begin(), n.end(), name) != n.end();
+}
+
+bool is_informational(std::string_view name) { return name == "unseen"; }
+
+std::string_view describe_anomaly(std::string_view name) {
+  for (const auto& [n, what] : table())
+    if (n == name) return what;
+  return {};
+}
+
+std::set<std::string> default_allowed(const History& h, const Options& opts) {
+  std::set<std::string> allowed = {"int-send-skip", "G0"};
+  if (h.has_subscribe()) allowed.insert({"poll-skip", "nonmonotonic-poll"});
+  if (opts.ww_deps) allowed.insert("G1c");
+  return allowed;
+}
+
+}  // namespace kafkasim::checker

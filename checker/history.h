@@ -1,0 +1,159 @@
+// History: a compact in-memory copy of a Kafka-queue history (SPEC.md §4,
+// the shape of jepsen.tests.kafka).
+//
+// Keys are interned to KeyIds; each distinct (key, value) pair is interned
+// to an ElemId. An op is a fixed-size header plus a run of Events in one
+// shared array, so a history of N ops costs O(N + micro-ops) small records
+// and no per-op allocation.
+//
+// Built either by the JSONL reader (history_reader.h) or directly, e.g. by
+// the simulator, through add_op() or the lower-level begin_op()/end_op().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "checker/id_table.h"
+#include "checker/value.h"
+
+namespace kafkasim::checker {
+
+enum class OpType : std::uint8_t { invoke, ok, fail, info };
+// `other` stands for any f the checker ignores (crash, debug, nemesis...).
+enum class OpFn : std::uint8_t { send, poll, txn, assign, subscribe, other };
+
+std::string_view name(OpType t);
+std::string_view name(OpFn f);
+std::optional<OpType> parse_op_type(std::string_view s);
+OpFn parse_op_fn(std::string_view s);
+// True for send, poll, txn, assign and subscribe.
+bool is_client_fn(OpFn f);
+
+using KeyId = std::uint32_t;
+using ElemId = std::uint32_t;
+inline constexpr std::int64_t kUnknownOffset = -1;
+inline constexpr std::int32_t kNoProcess = INT32_MIN;
+
+enum class EventKind : std::uint8_t {
+  send,        // id: ElemId sent; offset: acknowledged offset or kUnknownOffset
+  poll,        // starts a poll micro-op; id: kNone
+  read,        // a record returned by the preceding poll; id: ElemId
+  key,         // a key of an assign/subscribe op; id: KeyId
+  rebalanced,  // a key of the op's Jepsen "rebalance-log"; id: KeyId
+};
+
+struct Event {
+  std::int64_t offset;
+  std::uint32_t id;
+  EventKind kind;
+};
+
+struct Op {
+  std::int64_t index;    // SPEC §4 "index"; strictly increasing in a history
+  std::int64_t time;     // SPEC §4 "time", or -1 when absent
+  std::int32_t process;  // kNoProcess when absent or not an integer
+  OpType type;
+  OpFn f;
+  std::uint32_t events_begin;
+  std::uint32_t events_count;
+};
+
+// Micro-ops for add_op().
+struct Send {
+  std::string key;
+  Value value;
+  std::optional<std::int64_t> offset;  // absent: invoked, or offset unknown
+};
+struct Record {
+  std::optional<std::int64_t> offset;
+  Value value;
+};
+struct Poll {
+  // Per key, the records returned, in order. Empty for an invoked poll.
+  std::vector<std::pair<std::string, std::vector<Record>>> records;
+};
+using MicroOp = std::variant<Send, Poll>;
+
+class History {
+ public:
+  // Appends one op. `index` defaults to the previous op's index + 1 (0 for
+  // the first). Throws std::invalid_argument when the op breaks a rule below
+  // (see begin_op/end_op).
+  void add_op(std::int32_t process, OpType type, OpFn f, const std::vector<MicroOp>& mops,
+              std::int64_t time = -1, std::optional<std::int64_t> index = std::nullopt);
+  // Appends an assign or subscribe op whose value is `keys`.
+  void add_keys_op(std::int32_t process, OpType type, OpFn f, const std::vector<std::string>& keys,
+                   std::int64_t time = -1, std::optional<std::int64_t> index = std::nullopt);
+
+  // Lower-level builder: begin_op, then events, then end_op. Event methods
+  // throw std::invalid_argument when f does not allow them: send for
+  // send/txn; poll and read for poll/txn (a read follows a poll); key for
+  // assign/subscribe; rebalanced for any f. Offsets are >= 0 or
+  // kUnknownOffset.
+  void begin_op(OpType type, OpFn f);
+  void send(KeyId key, ValueRef value, std::int64_t offset = kUnknownOffset);
+  void poll();
+  void read(KeyId key, std::int64_t offset, ValueRef value);
+  void key(KeyId key);
+  void rebalanced(KeyId key);
+  // REQUIRES: an op begun. Throws std::invalid_argument (and drops the op)
+  // if `index` is negative or not greater than the previous op's, or if a
+  // client op (is_client_fn) has no process.
+  void end_op(std::optional<std::int64_t> index, std::int64_t time, std::int32_t process);
+  // Drops the op begun, if any.
+  void abandon_op();
+
+  KeyId intern_key(std::string_view name);
+
+  std::size_t size() const { return ops_.size(); }
+  const Op& op(std::size_t pos) const { return ops_[pos]; }
+  const std::vector<Op>& ops() const { return ops_; }
+  std::span<const Event> events(const Op& op) const {
+    return {events_.data() + op.events_begin, op.events_count};
+  }
+
+  std::size_t key_count() const { return key_names_.size(); }
+  const std::string& key_name(KeyId k) const { return key_names_[k]; }
+  std::size_t elem_count() const { return elems_.size(); }
+  KeyId elem_key(ElemId e) const { return elems_[e].key; }
+  ValueRef elem_value(ElemId e) const;
+
+  // True if some op has f subscribe (Jepsen's :sub-via includes :subscribe).
+  bool has_subscribe() const { return has_subscribe_; }
+
+ private:
+  struct Elem {
+    KeyId key;
+    std::uint32_t str;  // index into strings_, or kNone for an integer value
+    std::int64_t num;
+  };
+  ElemId intern_elem(KeyId key, ValueRef value);
+  std::uint32_t intern_string(std::string_view s);
+  void push_event(EventKind kind, std::uint32_t id, std::int64_t offset);
+  void require_open(const char* what, bool allowed) const;
+
+  std::vector<Op> ops_;
+  std::vector<Event> events_;
+  std::vector<std::string> key_names_;
+  IdTable key_index_;
+  std::vector<std::string> strings_;
+  IdTable string_index_;
+  std::vector<Elem> elems_;
+  IdTable elem_index_;
+
+  bool open_ = false;
+  OpType open_type_ = OpType::invoke;
+  OpFn open_f_ = OpFn::other;
+  std::size_t open_events_ = 0;
+  bool open_polled_ = false;
+  bool has_subscribe_ = false;
+};
+
+}  // namespace kafkasim::checker
