@@ -28,7 +28,8 @@ std::string summary(const Verdict& v, std::size_t examples) {
     const char* status = is_informational(name) ? "information" : v.allowed.count(name) ? "allowed" : "INVALID";
     out << "  " << name << ": " << ws.size() << " (" << status << ") - " << describe_anomaly(name)
         << "\n";
-    for (std::size_t i = 0; i < ws.size() && i < examples; ++i) out << "      " << ws[i].dump() << "\n";
+    for (std::size_t i = 0; i < ws.size() && i < examples; ++i)
+      out << "      " << ws[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (ws.size() > examples) out << "      ... " << ws.size() - examples << " more\n";
   }
   return out.str();

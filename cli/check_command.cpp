@@ -1,0 +1,107 @@
+// kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json]
+// (SPEC.md §1, §4). Exit 0 valid, 1 anomalies found, 2 bad input or usage.
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "checker/check.h"
+#include "checker/history_reader.h"
+#include "cli/commands.h"
+
+namespace kafkasim::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json]\n"
+    "  Checks a Kafka-queue history (JSON Lines, SPEC.md section 4) for Jepsen's anomalies.\n"
+    "  --allow NAME,...  anomaly kinds that do not make the history invalid; replaces the\n"
+    "                    defaults (int-send-skip, G0; poll-skip, nonmonotonic-poll when the\n"
+    "                    history subscribes; G1c with --ww-deps). May be repeated; empty allows none.\n"
+    "  --ww-deps         infer write-write dependencies from the version orders (G0, G1c)\n"
+    "  --json            print the verdict as one JSON object\n"
+    "  Exit status: 0 valid, 1 anomalies found, 2 bad input or usage.\n";
+
+int usage_error(const std::string& what) {
+  std::fprintf(stderr, "kafkasim check: %s\n%s", what.c_str(), kUsage);
+  return 2;
+}
+
+// Adds the comma-separated names of `list` to `allow`; returns an unknown
+// name, if any.
+std::optional<std::string> add_allowed(const std::string& list, std::set<std::string>& allow) {
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!name.empty()) {
+      if (!checker::is_anomaly_name(name)) return name;
+      allow.insert(name);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+std::string known_names() {
+  std::string s;
+  for (const std::string& n : checker::anomaly_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+}  // namespace
+
+int check_command(const Args& args) {
+  std::optional<std::string> path;
+  checker::Options opts;
+  bool json = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--json") {
+      json = true;
+    } else if (a == "--ww-deps") {
+      opts.ww_deps = true;
+    } else if (a == "--allow" || a.rfind("--allow=", 0) == 0) {
+      std::string list;
+      if (a == "--allow") {
+        if (i + 1 >= args.size()) return usage_error("--allow needs a list of anomaly names");
+        list = args[++i];
+      } else {
+        list = a.substr(8);
+      }
+      if (!opts.allow) opts.allow.emplace();
+      if (auto bad = add_allowed(list, *opts.allow))
+        return usage_error("--allow: unknown anomaly name \"" + *bad + "\" (known: " + known_names() + ")");
+    } else if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usage_error("unknown option " + a);
+    } else if (path) {
+      return usage_error("one history file only, got " + *path + " and " + a);
+    } else {
+      path = a;
+    }
+  }
+  if (!path) return usage_error("missing HISTORY.jsonl");
+
+  checker::History history;
+  try {
+    history = checker::read_history_file(*path);
+  } catch (const checker::HistoryError& e) {
+    std::fprintf(stderr, "kafkasim check: %s\n", e.what());
+    return 2;
+  }
+  checker::Verdict verdict = checker::check(history, opts);
+  if (json) {
+    std::string out = checker::to_json(verdict).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::printf("%s\n", out.c_str());
+  } else {
+    std::fputs(checker::summary(verdict).c_str(), stdout);
+  }
+  return verdict.valid ? 0 : 1;
+}
+
+}  // namespace kafkasim::cli
