@@ -359,6 +359,9 @@ std::optional<std::string> nearest_name(std::string_view word,
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 4) + 1;
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skip hopeless (and huge) words.
+    std::size_t length_gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (length_gap >= best_distance) continue;
     std::size_t d = distance(word, c);
     if (d < best_distance) {
       best = c;
@@ -373,6 +376,11 @@ std::string json_member_path(std::string_view parent, std::string_view key) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
+  std::string shortened;
+  if (key.size() > 100) {
+    shortened = std::string(key.substr(0, 97)) + "...";
+    key = shortened;
+  }
   std::string out(parent);
   if (plain) {
     if (!out.empty()) out += '.';
@@ -637,7 +645,7 @@ std::string unknown_name_message(Scope scope, const std::string& name) {
   for (const auto& e : config_catalog()) {
     if (e.in(scope)) names.push_back(e.name);
   }
-  std::string msg = "unknown " + where + " configuration \"" + name + "\"";
+  std::string msg = "unknown " + where + " configuration " + describe_json_value(nlohmann::json(name));
   if (auto near = nearest_name(name, names)) return msg + "; did you mean \"" + *near + "\"?";
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;

@@ -73,7 +73,8 @@ const ConfigEntry* find_config(std::string_view name);
 //
 // Appends an object member to a JSON path in SPEC §1's style:
 // `parent.key`, or `parent["key"]` when key is not a plain identifier
-// (config names contain dots). An empty parent gives `key`.
+// (config names contain dots). An empty parent gives `key`; a key longer
+// than 100 bytes is shortened with "...".
 std::string json_member_path(std::string_view parent, std::string_view key);
 // A value as an error message shows it: "three" (quoted, shortened), 1.5,
 // true, null, an object, an array.

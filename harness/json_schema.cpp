@@ -121,6 +121,16 @@ void JsonSchema::check_keywords(const json& schema, const std::string& where) {
       check_keywords(schema[key][i], where + "/" + key + "/" + std::to_string(i));
     }
   }
+  if (schema.contains("type")) {
+    const json& t = schema["type"];
+    for (const auto& name : t.is_array() ? t : json::array({t})) {
+      static const std::set<std::string> types = {"object", "array",  "string", "boolean",
+                                                  "null",   "number", "integer"};
+      if (!name.is_string() || !types.count(name.get<std::string>())) {
+        throw std::invalid_argument("schema " + where + ": unknown type " + name.dump());
+      }
+    }
+  }
   if (schema.contains("$ref")) resolve(schema["$ref"].get<std::string>());
   if (schema.contains("pattern")) {
     const auto& p = schema["pattern"].get_ref<const std::string&>();

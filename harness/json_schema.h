@@ -64,7 +64,7 @@ class JsonSchema {
   void check_object(const nlohmann::json& schema, const nlohmann::json& instance,
                     const std::string& path, std::size_t depth,
                     std::vector<SchemaViolation>& out) const;
-  void check_alternatives(const nlohmann::json& schema, const nlohmann::json& instance,
+  void check_alternatives(const nlohmann::json& alternatives, const nlohmann::json& instance,
                           const std::string& path, std::size_t depth, bool exactly_one,
                           std::vector<SchemaViolation>& out) const;
   // "an integer from 1 to 100", "one of \"a\", \"b\"", "an object".

@@ -120,8 +120,9 @@ struct Scenario {
   std::vector<std::string> bugs;  // names from known_bug_names()
   Expect expect;
 
-  // The scenario in canonical form: every key, defaults filled, every
-  // configuration setting listed. parse_scenario of its dump() gives an
+  // The scenario in canonical form: every key (sorted by name, as
+  // nlohmann::json keeps them), defaults filled, every configuration
+  // setting listed. parse_scenario of its dump() gives an
   // equal Scenario.
   nlohmann::json to_json() const;
   bool operator==(const Scenario&) const = default;

@@ -70,7 +70,7 @@ std::string target_problem(const Scenario& s, const Target& t, bool crash_before
   if (auto* c = std::get_if<ClientTarget>(&t)) {
     auto names = client_names(s.workload);
     if (std::find(names.begin(), names.end(), c->name) == names.end()) {
-      return "no client named \"" + c->name + "\" (clients: " + list_text(names) + ")";
+      return "no client named " + kafka::describe_json_value(c->name) + " (clients: " + list_text(names) + ")";
     }
   }
   if (std::holds_alternative<LeaderCrashedTarget>(t) && !crash_before) {
@@ -92,10 +92,12 @@ void check_faults(const Scenario& s, const std::string& file) {
                           std::to_string(f.at_ms) + " is after the end of the fault phase (duration_ms " +
                               std::to_string(s.duration_ms) + ")");
     }
-    bool crash_before = nemesis_crashes || std::any_of(s.faults.begin(), s.faults.end(), [&](const Fault& g) {
-                          bool earlier = g.at_ms < f.at_ms || (g.at_ms == f.at_ms && &g < &f);
-                          return earlier && (g.kind == FaultKind::crash || g.kind == FaultKind::power_loss);
-                        });
+    bool crash_before = nemesis_crashes;
+    for (std::size_t k = 0; k < s.faults.size(); ++k) {
+      const Fault& g = s.faults[k];
+      bool earlier = g.at_ms < f.at_ms || (g.at_ms == f.at_ms && k < i);  // same time: file order
+      crash_before = crash_before || (earlier && (g.kind == FaultKind::crash || g.kind == FaultKind::power_loss));
+    }
     if (f.target) {
       std::string problem = target_problem(s, *f.target, crash_before);
       const char* key = f.kind == FaultKind::partition ? "isolate" : "target";

@@ -133,6 +133,8 @@ TEST_CASE("A schema outside the supported subset is refused when loaded") {
   CHECK_THROWS_AS(JsonSchema(json::parse(R"({"$ref": "#/$defs/missing"})")), std::invalid_argument);
   CHECK_THROWS_AS(JsonSchema(json::parse(R"({"$ref": "other.json#/x"})")), std::invalid_argument);
   CHECK_THROWS_AS(JsonSchema(json::parse(R"({"pattern": "("})")), std::invalid_argument);
+  CHECK_THROWS_AS(JsonSchema(json::parse(R"({"type": "intger"})")), std::invalid_argument);
+  CHECK_THROWS_AS(JsonSchema(json::parse(R"({"type": ["string", 1]})")), std::invalid_argument);
   CHECK_THROWS_AS(JsonSchema(json::parse(R"({"properties": {"a": {"minimun": 1}}})")),
                   std::invalid_argument);
 }

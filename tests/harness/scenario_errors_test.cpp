@@ -158,6 +158,8 @@ TEST_CASE("Unknown keys are errors at every depth") {
        "bad.json: nemesis.rate: ", "unknown key"},
       {"in expect", patched(R"({"expect": {"vaild": true}})"), "bad.json: expect.vaild: ",
        "did you mean \"valid\"?"},
+      {"a huge unknown key", patched(("{\"" + std::string(1000000, 'k') + "\": 1}").c_str()),
+       "bad.json: " + std::string(97, 'k') + "...: ", "unknown key"},
   });
 }
 
@@ -274,4 +276,96 @@ TEST_CASE("References between keys are checked against the cluster and topics") 
       {"valid and anomalies together", patched(R"({"expect": {"valid": false, "anomalies": ["duplicate"]}})"),
        "bad.json: expect: ", "either \"valid\" or \"anomalies\""},
   });
+}
+
+namespace {
+
+// xorshift64: a fixed generator, so every run tries the same inputs.
+struct Rng {
+  std::uint64_t state;
+  std::uint64_t next() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+const char* kRich = R"({
+  "name": "rich", "seed": 7, "duration_ms": 60000,
+  "cluster": {"brokers": 3, "controllers": 3, "config": {"min.insync.replicas": 2, "log.retention.ms": null}},
+  "network": {"latency_ms": {"min": 1, "max": 5}},
+  "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3,
+              "config": {"cleanup.policy": "compact,delete", "min.cleanable.dirty.ratio": "0.3"}}],
+  "workload": {"kind": "queue", "producers": 2, "consumers": 2, "rate_per_s": 50.5, "subscribe": true,
+               "keys": ["orders"], "producer": {"acks": "all", "transactional.id": "tx"},
+               "consumer": {"group.id": "g", "partition.assignment.strategy": ["range"]}},
+  "faults": [{"at_ms": 1, "kind": "crash", "target": "leader:orders/0", "duration_ms": 5},
+             {"at_ms": 2, "kind": "partition", "groups": [["broker-1"], ["broker-2", "client:consumer-1"]]},
+             {"at_ms": 3, "kind": "clock-skew", "target": "controller-2", "drift_ppm": 50.5}],
+  "nemesis": {"kinds": ["clog"], "interval_ms": {"min": 1, "max": 2}, "duration_ms": {"min": 1, "max": 2},
+              "targets": ["clients"]},
+  "bugs": ["no-dedup-window"],
+  "expect": {"anomalies": ["duplicate"], "allow": ["G0"]}
+})";
+
+// Every value of `j`, by pointer, for replacing one at random.
+void collect_values(json& j, std::vector<json*>& out) {
+  out.push_back(&j);
+  if (j.is_structured()) {
+    for (auto& child : j) collect_values(child, out);
+  }
+}
+
+void expect_only_scenario_errors(const std::string& text) {
+  try {
+    parse_scenario(text, "fuzz.json");
+  } catch (const ScenarioError& e) {
+    if (std::string(e.what()).rfind("fuzz.json", 0) != 0) FAIL("error without the file name: " << e.what());
+  } catch (const std::exception& e) {
+    FAIL("not a ScenarioError: " << e.what() << "\ninput: " << text);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("The rich fuzzing base is valid") { CHECK(error_of(kRich) == "(no error)"); }
+
+TEST_CASE("Random byte corruptions of a scenario fail only with a ScenarioError") {
+  const std::string base = kRich;
+  static const char kAlphabet[] = "{}[]\",:0123456789-+.eE truefalsn\\\x00\xff\xc3\xa9\xed\xa0";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1);
+  Rng rng{0x9E3779B97F4A7C15ull};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = base;
+    for (std::size_t edits = 1 + rng.below(4); edits > 0; --edits) {
+      std::size_t at = rng.below(text.size());
+      char c = alphabet[rng.below(alphabet.size())];
+      switch (rng.below(4)) {
+        case 0: text.erase(at, 1 + rng.below(8)); break;
+        case 1: text.insert(at, 1, c); break;
+        case 2: text[at] = c; break;
+        default: text.insert(at, text.substr(rng.below(text.size()), rng.below(40))); break;
+      }
+    }
+    expect_only_scenario_errors(text);
+  }
+}
+
+TEST_CASE("Random values in place of valid ones fail only with a ScenarioError") {
+  const std::vector<json> replacements = {
+      nullptr, true, 0, -1, 1, 2, 3, 1.5, -0.0, 1e300, 18446744073709551615ull, -9223372036854775807LL - 1,
+      "", "three", "all", "broker-1", "leader:orders/9", "crash", "queue", "1e3", "-1", "true",
+      json::array(), json::array({1, "a"}), json::array({json::array({"broker-9"})}), json::object(),
+      json{{"min", 5}, {"max", 1}}, json{{"x", 1}}};
+  Rng rng{42};
+  const json base = json::parse(kRich);
+  for (int round = 0; round < 3000; ++round) {
+    json doc = base;
+    std::vector<json*> values;
+    collect_values(doc, values);
+    *values[rng.below(values.size())] = replacements[rng.below(replacements.size())];
+    expect_only_scenario_errors(doc.dump());
+  }
 }
