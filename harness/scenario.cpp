@@ -81,7 +81,7 @@ const std::vector<std::string>& known_anomaly_names() {
   return names;
 }
 
-std::vector<std::string> client_names(const Workload& w) {
+std::vector<std::string> client_names(const WorkloadSpec& w) {
   std::vector<std::string> names;
   for (int i = 1; i <= w.producers; ++i) names.push_back("producer-" + std::to_string(i));
   for (int i = 1; i <= w.consumers; ++i) names.push_back("consumer-" + std::to_string(i));

@@ -48,7 +48,8 @@ struct Topic {
   bool operator==(const Topic&) const = default;
 };
 
-struct Workload {
+// The scenario's `workload` key (harness::Workload is the running workload).
+struct WorkloadSpec {
   std::string kind = "queue";  // one of workload_kinds(); only "queue" runs yet
   int producers = 1;           // clients producer-1 .. producer-N
   int consumers = 1;           // clients consumer-1 .. consumer-N
@@ -58,7 +59,7 @@ struct Workload {
   std::vector<std::string> keys;  // topics the workload uses; default: all, in file order
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
-  bool operator==(const Workload&) const = default;
+  bool operator==(const WorkloadSpec&) const = default;
 };
 
 enum class FaultKind { crash, power_loss, restart, pause, resume, partition, heal, clog, clock_skew };
@@ -113,7 +114,7 @@ struct Scenario {
   Cluster cluster;
   Network network;
   std::vector<Topic> topics;
-  Workload workload;
+  WorkloadSpec workload;
   std::vector<Fault> faults;  // in file order
   std::optional<Nemesis> nemesis;
   std::int64_t recovery_ms = 10000;
@@ -151,6 +152,6 @@ const std::vector<std::string>& supported_workload_kinds();
 // Every anomaly name `expect` accepts (the schema's list).
 const std::vector<std::string>& known_anomaly_names();
 // The client names of a workload, for client:NAME targets.
-std::vector<std::string> client_names(const Workload& w);
+std::vector<std::string> client_names(const WorkloadSpec& w);
 
 }  // namespace kafkasim::harness

@@ -134,7 +134,7 @@ void check_internal_topics(const Scenario& s, const std::string& file) {
 }
 
 void check_workload(const Scenario& s, const std::string& file) {
-  const Workload& w = s.workload;
+  const WorkloadSpec& w = s.workload;
   for (std::size_t i = 0; i < w.keys.size(); ++i) {
     if (!find_topic(s, w.keys[i])) {
       throw ScenarioError(file, json_index_path("workload.keys", i), no_topic(s, w.keys[i]));

@@ -96,8 +96,8 @@ std::vector<Topic> read_topics(const Reader& r, const json& j, const Cluster& cl
   return topics;
 }
 
-Workload read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
-  Workload w;
+WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
+  WorkloadSpec w;
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
