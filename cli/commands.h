@@ -15,8 +15,17 @@ int run_command(const Args& args);
 int check_command(const Args& args);
 int replay_command(const Args& args);
 int list_command(const Args& args);
+// `kafkasim help [COMMAND]`.
+int help_command(const Args& args);
 
 // Prints the top-level help to stdout.
 void print_help();
+// Prints the help of `command` ("run", "replay", "list", "check") to
+// stdout; false for an unknown command.
+bool print_command_help(const std::string& command);
+
+// A usage error of `command`: prints "kafkasim COMMAND: WHAT" and a pointer
+// to the help on stderr; returns 2.
+int usage_error(const std::string& command, const std::string& what);
 
 }  // namespace kafkasim::cli

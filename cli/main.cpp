@@ -17,11 +17,12 @@ int main(int argc, char** argv) {
     if (cmd == "check") return check_command(args);
     if (cmd == "replay") return replay_command(args);
     if (cmd == "list") return list_command(args);
-    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    if (cmd == "help") return help_command(args);
+    if (cmd == "--help" || cmd == "-h") {
       print_help();
       return 0;
     }
-    if (cmd == "--version") {
+    if (cmd == "--version" || cmd == "version") {
       std::printf("kafkasim %s\n", KAFKASIM_VERSION);
       return 0;
     }

@@ -1,0 +1,292 @@
+// kafkasim run SCENARIO.json [--seed N | --seeds A..B] [--jobs J] [--shard K/N]
+//                            [--bug NAME]... [--out DIR] [--json] [--quiet]
+//                            [--event-budget N] [--trace none|events|all]
+// (SPEC.md §1, docs/cli.md). Parsing and printing only: the run itself is
+// harness::run_scenario.
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/jobs.h"
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "harness/bug_names.h"
+#include "harness/result.h"
+#include "harness/run.h"
+#include "harness/scenario.h"
+#include "harness/seed_range.h"
+
+namespace kafkasim::cli {
+namespace {
+
+struct RunArgs {
+  std::string scenario_path;
+  std::optional<std::uint64_t> seed;
+  std::optional<harness::SeedRange> seeds;
+  unsigned jobs = 1;
+  harness::Shard shard;
+  std::vector<std::string> bugs;
+  std::optional<std::string> out;
+  bool out_failed_only = false;  // internal: --jobs children write failed seeds only
+  bool json = false;
+  bool quiet = false;
+  std::uint64_t event_budget = harness::RunOptions::kDefaultEventBudget;
+  sim::RecordLevel record = sim::RecordLevel::kNone;
+  std::string record_name = "none";
+};
+
+std::string known_bugs() {
+  std::string s;
+  for (const harness::BugInfo& b : harness::known_bug_names()) s += (s.empty() ? "" : ", ") + std::string(b.name);
+  return s;
+}
+
+// Fills `a`; returns an error message, or "" when the arguments are good.
+std::string parse(const Args& args, RunArgs& a, bool* help) {
+  OptionReader in(args);
+  std::vector<std::string> operands;
+  while (!in.done()) {
+    in.next();
+    const std::string opt = in.name();
+    if (!in.is_option()) {
+      operands.push_back(opt);
+      continue;
+    }
+    auto need = [&](std::string* v) -> std::string {
+      auto value = in.value();
+      if (!value) return opt + " needs a value";
+      *v = *value;
+      return "";
+    };
+    std::string v, why;
+    if (opt == "--help" || opt == "-h") {
+      *help = true;
+      return "";
+    } else if (opt == "--json") {
+      a.json = true;
+    } else if (opt == "--quiet" || opt == "-q") {
+      a.quiet = true;
+    } else if (opt == "--out-failed-only") {
+      a.out_failed_only = true;
+    } else if (opt == "--seed") {
+      if (auto e = need(&v); !e.empty()) return e;
+      if (a.seed) return "--seed given twice";
+      auto s = harness::parse_seed(v, &why);
+      if (!s) return "--seed: " + why;
+      a.seed = s;
+    } else if (opt == "--seeds") {
+      if (auto e = need(&v); !e.empty()) return e;
+      if (a.seeds) return "--seeds given twice";
+      a.seeds = harness::parse_seed_range(v, &why);
+      if (!a.seeds) return "--seeds: " + why;
+    } else if (opt == "--shard") {
+      if (auto e = need(&v); !e.empty()) return e;
+      auto s = harness::parse_shard(v, &why);
+      if (!s) return "--shard: " + why;
+      a.shard = *s;
+    } else if (opt == "--jobs" || opt == "-j") {
+      if (auto e = need(&v); !e.empty()) return e;
+      auto j = harness::parse_seed(v, &why);
+      if (!j || *j < 1 || *j > 1024) return "--jobs: expected a number from 1 to 1024, got \"" + v + "\"";
+      a.jobs = static_cast<unsigned>(*j);
+    } else if (opt == "--bug") {
+      if (auto e = need(&v); !e.empty()) return e;
+      if (!harness::find_bug(v)) return "--bug: unknown bug \"" + v + "\" (known: " + known_bugs() + ")";
+      a.bugs.push_back(v);
+    } else if (opt == "--out") {
+      if (auto e = need(&v); !e.empty()) return e;
+      if (v.empty()) return "--out needs a directory";
+      a.out = v;
+    } else if (opt == "--event-budget") {
+      if (auto e = need(&v); !e.empty()) return e;
+      auto b = harness::parse_seed(v, &why);
+      if (!b || *b == 0) return "--event-budget: expected a positive number of events, got \"" + v + "\"";
+      a.event_budget = *b;
+    } else if (opt == "--trace") {
+      if (auto e = need(&v); !e.empty()) return e;
+      if (v == "none") a.record = sim::RecordLevel::kNone;
+      else if (v == "events") a.record = sim::RecordLevel::kEvents;
+      else if (v == "all") a.record = sim::RecordLevel::kAll;
+      else return "--trace: expected none, events or all, got \"" + v + "\"";
+      a.record_name = v;
+    } else {
+      return "unknown option " + opt;
+    }
+    if (in.has_unused_value()) return opt + " takes no value";
+  }
+  if (operands.empty()) return "missing SCENARIO.json";
+  if (operands.size() > 1) return "one scenario file only, got " + operands[0] + " and " + operands[1];
+  a.scenario_path = operands[0];
+  if (a.seed && a.seeds) return "give --seed or --seeds, not both";
+  return "";
+}
+
+// Arguments for a --jobs child, which runs one seed (added by run_children).
+std::vector<std::string> child_args(const RunArgs& a) {
+  std::vector<std::string> args{"run", a.scenario_path, "--json", "--quiet", "--event-budget",
+                                std::to_string(a.event_budget), "--trace", a.record_name};
+  for (const std::string& b : a.bugs) {
+    args.push_back("--bug");
+    args.push_back(b);
+  }
+  if (a.out) {
+    args.push_back("--out");
+    args.push_back(*a.out);
+    args.push_back("--out-failed-only");
+  }
+  return args;
+}
+
+// What happens to each finished seed: its JSON line, its output folder,
+// the progress line, the tally.
+class Sink {
+ public:
+  Sink(const RunArgs& a, const harness::Scenario& scenario, bool single, std::size_t total)
+      : a_(a), scenario_(scenario), single_(single), progress_(total, a.quiet || single) {}
+
+  void accept(harness::RunResult& r, const std::string& json_line, bool write_folder) {
+    std::string folder;
+    if (write_folder && a_.out && (r.exit_code() != 0 || (single_ && !a_.out_failed_only))) {
+      try {
+        folder = harness::write_run_folder(*a_.out, r, &scenario_);
+        folders_.push_back(folder);
+      } catch (const std::exception& e) {
+        // A result that cannot be saved is a harness failure (resource limit).
+        std::fprintf(stderr, "kafkasim run: cannot write the output folder for seed %llu: %s\n",
+                     static_cast<unsigned long long>(r.seed), e.what());
+        if (!r.harness_error) r.harness_error = harness::HarnessError{"output", e.what()};
+      }
+    }
+    if (a_.json) {
+      std::string line = json_line.empty()
+                             ? harness::to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                             : json_line;
+      std::fprintf(stdout, "%s\n", line.c_str());
+      std::fflush(stdout);
+    } else if (single_) {
+      print_single(r, folder);
+    } else if (r.exit_code() != 0) {
+      std::printf("%s\n  repro: %s\n", harness::describe_outcome(r).c_str(), r.repro.c_str());
+      std::fflush(stdout);
+    }
+    progress_.done(r);
+    summary_.add(r);
+  }
+
+  int finish() {
+    progress_.finish();
+    if (!a_.quiet && !single_) {
+      std::string text = summary_.text(scenario_.name, progress_.elapsed_ms());
+      if (a_.out) {
+        if (!folders_.empty()) {
+          text += "reports: " + folders_.front() + (folders_.size() > 1 ? " and " + std::to_string(folders_.size() - 1) + " more" : "") + "\n";
+        } else if (summary_.exit_code() != 0) {
+          text += "reports: " + *a_.out + "/" + scenario_.name + "/\n";
+        }
+      }
+      std::fputs(text.c_str(), stderr);
+    }
+    return summary_.exit_code();
+  }
+
+ private:
+  void print_single(const harness::RunResult& r, const std::string& folder) {
+    std::printf("%s %s\n", r.scenario.c_str(), harness::describe_outcome(r).c_str());
+    std::printf("  trace %s, %lld events, %lld ms simulated, %lld ms wall\n", r.trace_hash.c_str(),
+                static_cast<long long>(r.stats.events), static_cast<long long>(r.stats.sim_time_ms),
+                static_cast<long long>(r.stats.wall_ms));
+    std::printf("  sent %lld, acked %lld, polled %lld; liveness %s\n", static_cast<long long>(r.stats.sent),
+                static_cast<long long>(r.stats.acked), static_cast<long long>(r.stats.polled), r.liveness.c_str());
+    std::size_t skipped = 0;
+    for (const auto& e : r.fault_log) skipped += e.skipped ? 1 : 0;
+    std::printf("  %zu fault actions (%zu skipped)\n", r.fault_log.size(), skipped);
+    if (r.verdict && !r.verdict->anomalies.empty()) std::printf("%s", checker::summary(*r.verdict).c_str());
+    std::printf("  repro: %s\n", r.repro.c_str());
+    if (!folder.empty()) std::printf("  report: %s/report.txt\n", folder.c_str());
+    std::fflush(stdout);
+  }
+
+  const RunArgs& a_;
+  const harness::Scenario& scenario_;
+  bool single_;
+  Progress progress_;
+  harness::SweepSummary summary_;
+  std::vector<std::string> folders_;
+};
+
+}  // namespace
+
+int run_command(const Args& args) {
+  RunArgs a;
+  bool help = false;
+  if (std::string error = parse(args, a, &help); !error.empty()) return usage_error("run", error);
+  if (help) {
+    print_command_help("run");
+    return 0;
+  }
+
+  // Nothing is written anywhere before the scenario is known to be good.
+  harness::Scenario scenario;
+  try {
+    scenario = harness::load_scenario_file(a.scenario_path);
+  } catch (const harness::ScenarioError& e) {
+    std::fprintf(stderr, "kafkasim run: %s\n", e.what());
+    return 2;
+  }
+
+  // One seed (--seed, or the scenario's): its folder is always written.
+  const bool single = !a.seeds;
+  const harness::SeedRange range = a.seeds ? *a.seeds : harness::SeedRange{a.seed.value_or(scenario.seed), a.seed.value_or(scenario.seed)};
+  std::vector<std::uint64_t> seeds;
+  try {
+    seeds = harness::shard_seeds(range, a.shard);
+  } catch (const std::length_error& e) {
+    return usage_error("run", std::string("--seeds: ") + e.what() + "; split it with --shard");
+  }
+  if (seeds.empty()) {
+    if (!a.quiet) {
+      std::fprintf(stderr, "kafkasim run: shard %llu/%llu of the seeds holds none of them; nothing to run\n",
+                   static_cast<unsigned long long>(a.shard.index), static_cast<unsigned long long>(a.shard.count));
+    }
+    return 0;
+  }
+
+  Sink sink(a, scenario, single && seeds.size() == 1, seeds.size());
+  if (a.jobs > 1 && seeds.size() > 1) {
+    run_children(
+        child_args(a), seeds, a.jobs, scenario.name,
+        [&](std::uint64_t seed) { return harness::repro_line(a.scenario_path, seed, a.bugs); },
+        [&](ChildRun& done) { sink.accept(done.result, done.line, /*write_folder=*/done.line.empty()); });
+    return sink.finish();
+  }
+
+  for (std::uint64_t seed : seeds) {
+    harness::RunOptions options;
+    options.seed = seed;
+    options.extra_bugs = a.bugs;
+    options.record = a.record;
+    options.event_budget = a.event_budget;
+    options.scenario_path = a.scenario_path;
+    options.keep_history = a.out.has_value();
+    if (seeds.size() == 1 && !a.json && !a.quiet) {
+      // The seed and everything drawn from it come first (TigerBeetle's
+      // habit), so that a run that hangs has already said what it does.
+      options.on_parameters = [](const nlohmann::ordered_json& p) {
+        std::fprintf(stderr, "parameters: %s\n", p.dump().c_str());
+      };
+    }
+    // Wall time is measured here, at the edge, never inside the simulated
+    // world: the run's result must not depend on how fast the machine is.
+    const auto start = std::chrono::steady_clock::now();
+    harness::RunResult r = harness::run_scenario(scenario, options);
+    r.stats.wall_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    sink.accept(r, "", /*write_folder=*/true);
+  }
+  return sink.finish();
+}
+
+}  // namespace kafkasim::cli

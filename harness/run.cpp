@@ -1,0 +1,354 @@
+#include "harness/run.h"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "broker-model/cluster.h"
+#include "checker/check.h"
+#include "checker/history_writer.h"
+#include "harness/faults.h"
+#include "harness/nemesis.h"
+#include "harness/workload.h"
+#include "sim/random.h"
+#include "sim/simulation.h"
+
+namespace kafkasim::harness {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// One step of the fault timeline: inject fault `id` or revert it.
+struct Action {
+  std::int64_t at_ms;
+  bool revert;  // reverts at a time go before injections at that time
+  int id;       // index into the fault list; order among equals
+};
+
+struct TimedFault {
+  Fault fault;
+  std::string source;  // "faults[i]" or "nemesis[i]"
+};
+
+kafka::ClusterSpec cluster_spec(const Scenario& s, const std::vector<std::string>& bugs) {
+  kafka::ClusterSpec spec;
+  spec.brokers = s.cluster.brokers;
+  spec.controllers = s.cluster.controllers;
+  spec.broker_config = s.cluster.config;
+  for (const Topic& t : s.topics) spec.topics.push_back(kafka::TopicSpec{t.name, t.partitions, t.replication_factor, t.config});
+  spec.bugs = kafka::Bugs::from_names(bugs);
+  return spec;
+}
+
+ojson range_json(const MsRange& r) { return ojson{{"min", r.min}, {"max", r.max}}; }
+
+// The seed and everything derived from it, before the world runs.
+ojson parameters_json(const Scenario& s, const RunOptions& o, const std::vector<std::string>& bugs,
+                      const std::vector<Fault>& schedule, const NemesisRanges& ranges) {
+  ojson p;
+  p["seed"] = o.seed;
+  p["version"] = KAFKASIM_VERSION;
+  p["scenario"] = s.name;
+  p["scenario_fingerprint"] = scenario_fingerprint(s);
+  p["bugs"] = bugs;
+  p["event_budget"] = o.event_budget;
+  p["duration_ms"] = s.duration_ms;
+  p["recovery_ms"] = s.recovery_ms;
+  p["slice_ms"] = kSliceMs;
+  ojson streams = ojson::object();
+  for (const char* name : {"scheduler", "network", "nemesis", "disk-tear"}) {
+    streams[name] = sim::to_hex64(sim::derive_seed(o.seed, name));
+  }
+  p["streams"] = std::move(streams);
+  p["network"] = ojson{{"latency_ms", range_json(s.network.latency_ms)}};
+  p["cluster"] = ojson{{"brokers", s.cluster.brokers},
+                       {"controllers", s.cluster.controllers},
+                       {"config", ojson(s.cluster.config.non_default())}};
+  ojson topics = ojson::array();
+  for (const Topic& t : s.topics) {
+    topics.push_back(ojson{{"name", t.name},
+                           {"partitions", t.partitions},
+                           {"replication_factor", t.replication_factor},
+                           {"config", ojson(t.config.non_default())}});
+  }
+  p["topics"] = std::move(topics);
+  p["workload"] = ojson{{"kind", s.workload.kind},
+                        {"producers", s.workload.producers},
+                        {"consumers", s.workload.consumers},
+                        {"rate_per_s", s.workload.rate_per_s},
+                        {"txn", s.workload.txn},
+                        {"subscribe", s.workload.subscribe},
+                        {"keys", s.workload.keys},
+                        {"producer", ojson(s.workload.producer.non_default())},
+                        {"consumer", ojson(s.workload.consumer.non_default())}};
+  ojson faults = ojson::array();
+  for (const Fault& f : s.faults) faults.push_back(fault_to_json(f));
+  p["faults"] = std::move(faults);
+  if (s.nemesis) {
+    ojson n = nemesis_to_json(*s.nemesis, ranges);
+    ojson drawn = ojson::array();
+    for (const Fault& f : schedule) drawn.push_back(fault_to_json(f));
+    n["schedule"] = std::move(drawn);
+    p["nemesis"] = std::move(n);
+  } else {
+    p["nemesis"] = nullptr;
+  }
+  return p;
+}
+
+// Every fault of the run and the timeline that injects and reverts them.
+// Reverts due at or after the end of the fault phase are left to recovery.
+std::vector<Action> timeline(const std::vector<TimedFault>& faults, std::int64_t duration_ms) {
+  std::vector<Action> actions;
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const Fault& f = faults[i].fault;
+    actions.push_back(Action{f.at_ms, false, static_cast<int>(i)});
+    if (f.duration_ms && f.at_ms + *f.duration_ms < duration_ms) {
+      actions.push_back(Action{f.at_ms + *f.duration_ms, true, static_cast<int>(i)});
+    }
+  }
+  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
+    if (a.at_ms != b.at_ms) return a.at_ms < b.at_ms;
+    if (a.revert != b.revert) return a.revert;
+    return a.id < b.id;
+  });
+  return actions;
+}
+
+bool is_failure(sim::Outcome o) {
+  return o == sim::Outcome::kDeadlock || o == sim::Outcome::kBudgetExhausted || o == sim::Outcome::kFiberError;
+}
+
+// Decides valid and expected from the verdict and what the run saw.
+void judge(RunResult& r, const Scenario& s) {
+  bool disallowed = false;
+  for (const auto& [name, count] : r.anomalies) {
+    if (count > 0 && !checker::is_informational(name) &&
+        std::find(r.allowed.begin(), r.allowed.end(), name) == r.allowed.end()) {
+      disallowed = true;
+    }
+  }
+  const bool live = r.liveness == "ok";
+  r.valid = !disallowed && r.invariant_violations.empty() && live;
+  if (!s.expect.anomalies.empty()) {
+    // A scenario that demonstrates a loss: the run is invalid and shows
+    // every anomaly named.
+    r.expected = !r.valid && std::all_of(s.expect.anomalies.begin(), s.expect.anomalies.end(),
+                                         [&](const std::string& a) { return r.anomalies.count(a) > 0; });
+  } else {
+    r.expected = r.valid == s.expect.valid;
+  }
+  // A run whose final reads never finished cannot tell lost from unseen
+  // data, so it meets no expectation (liveness failures are their own
+  // class, SPEC.md §1 exit 1).
+  if (!live && !r.liveness_detail.stopped_at_ms) r.expected = false;
+}
+
+}  // namespace
+
+std::string repro_line(const std::string& scenario_path, std::uint64_t seed,
+                       const std::vector<std::string>& extra_bugs) {
+  std::string s = "kafkasim run " + scenario_path + " --seed " + std::to_string(seed);
+  for (const std::string& b : extra_bugs) s += " --bug " + b;
+  return s;
+}
+
+std::vector<std::string> effective_bugs(const Scenario& scenario, const std::vector<std::string>& extra_bugs) {
+  std::vector<std::string> bugs = scenario.bugs;
+  for (const std::string& b : extra_bugs) {
+    if (std::find(bugs.begin(), bugs.end(), b) == bugs.end()) bugs.push_back(b);
+  }
+  return bugs;
+}
+
+std::string scenario_fingerprint(const Scenario& scenario) {
+  return sim::to_hex64(sim::fnv1a64(scenario.to_json().dump()));
+}
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  RunResult r;
+  r.scenario = scenario.name;
+  r.scenario_path = options.scenario_path;
+  r.seed = options.seed;
+  r.extra_bugs = options.extra_bugs;
+  r.bugs = effective_bugs(scenario, options.extra_bugs);
+  r.expect = scenario.expect;
+  r.repro = repro_line(options.scenario_path, options.seed, options.extra_bugs);
+  r.version = KAFKASIM_VERSION;
+  r.liveness_detail.recovery_ms = scenario.recovery_ms;
+
+  // The harness fiber refers to these: they outlive the simulation.
+  std::vector<TimedFault> faults;
+  std::vector<Action> actions;
+  sim::Prng nemesis_rng;
+  std::unique_ptr<TargetResolver> resolver;
+  std::unique_ptr<FaultInjector> injector;
+  bool recovering = false;
+  std::unique_ptr<sim::Simulation> sim;
+  std::unique_ptr<kafka::Cluster> cluster;
+  std::unique_ptr<Workload> workload;
+  auto fail = [&](std::string outcome, std::string message) {
+    r.harness_error = HarnessError{std::move(outcome), std::move(message)};
+    r.valid = false;
+    r.expected = false;
+  };
+
+  try {
+    sim::SimulationOptions so;
+    so.seed = options.seed;
+    so.event_budget = options.event_budget;
+    so.record = options.record;
+    so.network.latency_min = sim::milliseconds(scenario.network.latency_ms.min);
+    so.network.latency_max = sim::milliseconds(scenario.network.latency_ms.max);
+    sim = std::make_unique<sim::Simulation>(so);
+    cluster = std::make_unique<kafka::Cluster>(*sim, cluster_spec(scenario, r.bugs));
+    workload = make_workload(scenario);
+    workload->setup(*sim, *cluster);
+
+    // The nemesis stream: first the whole schedule, then (as the run goes)
+    // random-broker and follower choices.
+    nemesis_rng = sim->stream("nemesis");
+    const NemesisRanges ranges;
+    std::vector<Fault> schedule;
+    if (scenario.nemesis) {
+      schedule = draw_nemesis_schedule(*scenario.nemesis, NemesisPool::of(scenario), scenario.duration_ms,
+                                       nemesis_rng, ranges);
+    }
+    r.parameters = parameters_json(scenario, options, r.bugs, schedule, ranges);
+    if (options.on_parameters) options.on_parameters(r.parameters);
+
+    for (std::size_t i = 0; i < scenario.faults.size(); ++i) {
+      faults.push_back(TimedFault{scenario.faults[i], "faults[" + std::to_string(i) + "]"});
+    }
+    for (std::size_t i = 0; i < schedule.size(); ++i) {
+      faults.push_back(TimedFault{schedule[i], "nemesis[" + std::to_string(i) + "]"});
+    }
+    actions = timeline(faults, scenario.duration_ms);
+    resolver = std::make_unique<TargetResolver>(*sim, *cluster, *workload, nemesis_rng);
+    injector = std::make_unique<FaultInjector>(*sim, *resolver);
+
+    cluster->start();
+    workload->start();
+
+    // The fault phase and the start of recovery run in one harness fiber,
+    // so that every fault and the recovery happen at their simulated
+    // instant, in a fixed order.
+    sim->spawn_harness("faults", [&] {
+      for (const Action& a : actions) {
+        sim::sleep_until(sim::milliseconds(a.at_ms));
+        const TimedFault& f = faults[static_cast<std::size_t>(a.id)];
+        if (a.revert) injector->revert(a.id);
+        else injector->inject(f.fault, a.id, f.source);
+      }
+      sim::sleep_until(sim::milliseconds(scenario.duration_ms));
+      injector->recover();
+      recovering = true;
+      workload->begin_final_reads();
+    });
+
+    const sim::SimTime fault_end = sim::milliseconds(scenario.duration_ms);
+    const sim::SimTime run_end = sim::milliseconds(scenario.duration_ms + scenario.recovery_ms);
+    bool stopped = false;
+    bool finished = false;
+    while (!r.harness_error) {
+      const sim::SimTime now = sim->now();
+      // Slices end on multiples of kSliceMs and never skip the end of the
+      // fault phase.
+      sim::SimTime limit = (now / sim::milliseconds(kSliceMs) + 1) * sim::milliseconds(kSliceMs);
+      if (now < fault_end) limit = std::min(limit, fault_end);
+      limit = std::min(limit, run_end);
+      const sim::Outcome outcome = sim->run_until(limit);
+      if (is_failure(outcome)) {
+        std::string message = sim->scheduler().failure();
+        if (message.empty()) message = sim::outcome_name(outcome);
+        fail(sim::outcome_name(outcome), message + " (at " + std::to_string(sim::to_ms(sim->now())) + " ms simulated)");
+        break;
+      }
+      if (!cluster->invariant_violations().empty() || outcome == sim::Outcome::kStopped) {
+        stopped = true;
+        break;
+      }
+      if (recovering && workload->finished()) {
+        finished = true;
+        break;
+      }
+      if (sim->now() >= run_end || outcome == sim::Outcome::kQuiescent) break;
+    }
+
+    r.stats.events = static_cast<std::int64_t>(sim->scheduler().events());
+    r.stats.trace_events = static_cast<std::int64_t>(sim->trace().events());
+    r.stats.sim_time_ms = sim::to_ms(sim->now());
+    const WorkloadStats ws = workload->stats();
+    r.stats.sent = ws.sent;
+    r.stats.acked = ws.acked;
+    r.stats.polled = ws.polled;
+    r.fault_log = injector->log();
+    r.invariant_violations = cluster->invariant_violations();
+
+    if (!r.harness_error) {
+      if (stopped) {
+        r.liveness_detail.stopped_at_ms = r.stats.sim_time_ms;
+        r.liveness = r.invariant_violations.empty()
+                         ? "failed: the simulation stopped at " + std::to_string(r.stats.sim_time_ms) + " ms"
+                         : "not checked: the run stopped at " + std::to_string(r.stats.sim_time_ms) +
+                               " ms on an invariant violation";
+        if (r.invariant_violations.empty()) {
+          fail("stopped", "the simulation was stopped at " + std::to_string(r.stats.sim_time_ms) +
+                              " ms with no invariant violation");
+        }
+      } else if (finished) {
+        r.liveness_detail.final_reads_finished = true;
+        r.liveness_detail.final_reads_ms = r.stats.sim_time_ms;
+      } else {
+        r.liveness = "failed: the final reads did not finish within recovery_ms (" +
+                     std::to_string(scenario.recovery_ms) + " ms): " + std::to_string(ws.acked) + " sends acked, " +
+                     std::to_string(ws.polled) + " records polled";
+      }
+    }
+
+    const checker::History& history = workload->history();
+    checker::Options copts;
+    std::set<std::string> allow = checker::default_allowed(history, copts);
+    for (const std::string& a : scenario.expect.allow) {
+      if (checker::is_anomaly_name(a)) allow.insert(a);
+    }
+    copts.allow = allow;
+    auto verdict = std::make_shared<checker::Verdict>(checker::check(history, copts));
+    for (const auto& [name, witnesses] : verdict->anomalies) {
+      r.anomalies[name] = static_cast<std::int64_t>(witnesses.size());
+    }
+    r.allowed.assign(verdict->allowed.begin(), verdict->allowed.end());
+    if (options.keep_history) {
+      std::ostringstream jsonl;
+      checker::write_history_jsonl(history, jsonl);
+      r.history_jsonl = std::move(jsonl).str();
+    }
+    r.verdict = std::move(verdict);
+    if (!r.harness_error) judge(r, scenario);
+
+    r.trace_hash = sim->trace().hash_hex();
+    r.checkpoints = compact_checkpoints(sim->trace().checkpoints());
+    r.trace_events = sim->trace().recorded();
+    // FoundationDB's "unseed": one more draw after the run, from the
+    // scheduler's stream, whose position depends on everything it chose.
+    r.unseed = sim::to_hex64(sim->scheduler().rng().next_u64());
+  } catch (const std::exception& e) {
+    fail("internal-error", std::string("internal error: ") + e.what());
+    if (sim) {
+      r.trace_hash = sim->trace().hash_hex();
+      r.stats.events = static_cast<std::int64_t>(sim->scheduler().events());
+      r.stats.sim_time_ms = sim::to_ms(sim->now());
+    }
+  }
+  // Fibers unwind first, while everything they may touch is alive; then the
+  // workload and the cluster, which hold nodes of the simulation.
+  if (sim) sim->scheduler().shutdown();
+  workload.reset();
+  cluster.reset();
+  sim.reset();
+  return r;
+}
+
+}  // namespace kafkasim::harness
