@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "broker-model/cluster.h"
-#include "harness/nemesis.h"
-#include "harness/workload.h"
 
 namespace kafkasim::harness {
 
@@ -40,54 +37,6 @@ std::string fault_target_text(const Fault& fault) {
     s += "]";
   }
   return s + "]";
-}
-
-// ---------------------------------------------------------------------------
-// TargetResolver
-
-TargetResolver::TargetResolver(sim::Simulation& sim, kafka::Cluster& cluster, const Workload& workload,
-                               sim::Prng& rng)
-    : sim_(sim), cluster_(cluster), workload_(workload), rng_(rng) {}
-
-sim::Node* TargetResolver::resolve(const Target& target, std::string* why) {
-  sim::Node* node = nullptr;
-  std::string reason;
-  if (const auto* b = std::get_if<BrokerTarget>(&target)) {
-    if (b->id >= 1 && static_cast<std::size_t>(b->id) <= cluster_.broker_nodes().size()) node = &cluster_.broker(b->id);
-    else reason = "the cluster has no broker-" + std::to_string(b->id);
-  } else if (const auto* c = std::get_if<ControllerTarget>(&target)) {
-    if (c->id >= 1 && static_cast<std::size_t>(c->id) <= cluster_.controller_nodes().size()) {
-      node = &cluster_.controller(c->id);
-    } else {
-      reason = "the cluster has no controller-" + std::to_string(c->id);
-    }
-  } else if (const auto* l = std::get_if<LeaderTarget>(&target)) {
-    node = cluster_.leader_of(l->topic, l->partition);
-    if (!node) reason = "no leader of " + l->topic + "/" + std::to_string(l->partition) + " right now";
-  } else if (const auto* f = std::get_if<FollowerTarget>(&target)) {
-    node = cluster_.follower_of(f->topic, f->partition, rng_);
-    if (!node) reason = "no follower of " + f->topic + "/" + std::to_string(f->partition) + " right now";
-  } else if (std::holds_alternative<ControllerLeaderTarget>(target)) {
-    node = cluster_.active_controller();
-    if (!node) reason = "no active controller right now";
-  } else if (std::holds_alternative<GroupCoordinatorTarget>(target) ||
-             std::holds_alternative<TxnCoordinatorTarget>(target)) {
-    reason = "coordinator targets are not resolved by the model yet";
-  } else if (std::holds_alternative<RandomBrokerTarget>(target)) {
-    const auto& brokers = cluster_.broker_nodes();
-    if (!brokers.empty()) node = brokers[rng_.below(brokers.size())];
-    else reason = "the cluster has no brokers";
-  } else if (std::holds_alternative<LeaderCrashedTarget>(target)) {
-    node = last_crashed_;
-    if (!node) reason = "no node has crashed yet";
-  } else if (const auto* client = std::get_if<ClientTarget>(&target)) {
-    for (sim::Node* n : workload_.client_nodes()) {
-      if (n->name() == client->name) node = n;
-    }
-    if (!node) reason = "the workload has no client " + client->name;
-  }
-  if (!node && why) *why = reason;
-  return node;
 }
 
 // ---------------------------------------------------------------------------

@@ -39,13 +39,7 @@
 #include "harness/scenario.h"
 #include "sim/simulation.h"
 
-namespace kafkasim::kafka {
-class Cluster;
-}
-
 namespace kafkasim::harness {
-
-class Workload;
 
 // One line of the fault log (result "fault_log", reports).
 struct FaultLogEntry {
@@ -63,23 +57,19 @@ struct FaultLogEntry {
 nlohmann::ordered_json to_json(const FaultLogEntry& e);
 FaultLogEntry fault_log_entry_from_json(const nlohmann::ordered_json& j);
 
-// Resolves targets to nodes, given the run's world.
+// Resolves targets to nodes when a fault fires (the run's implementation
+// asks the cluster and the workload; see run.cpp).
 class TargetResolver {
  public:
-  // `rng` draws random-broker and follower choices (the nemesis stream).
-  TargetResolver(sim::Simulation& sim, kafka::Cluster& cluster, const Workload& workload, sim::Prng& rng);
-
+  virtual ~TargetResolver() = default;
   // The node `target` names now, or nullptr with *why set.
-  sim::Node* resolve(const Target& target, std::string* why);
+  virtual sim::Node* resolve(const Target& target, std::string* why) = 0;
 
   // The node crashed or powered off last, for leader-crashed.
   void set_last_crashed(sim::Node* node) { last_crashed_ = node; }
+  sim::Node* last_crashed() const { return last_crashed_; }
 
  private:
-  sim::Simulation& sim_;
-  kafka::Cluster& cluster_;
-  const Workload& workload_;
-  sim::Prng& rng_;
   sim::Node* last_crashed_ = nullptr;
 };
 

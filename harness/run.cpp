@@ -32,6 +32,61 @@ struct TimedFault {
   std::string source;  // "faults[i]" or "nemesis[i]"
 };
 
+// Targets of a run: roles from the cluster, clients from the workload.
+class ClusterTargetResolver : public TargetResolver {
+ public:
+  // `rng` draws random-broker and follower choices (the nemesis stream).
+  ClusterTargetResolver(kafka::Cluster& cluster, const Workload& workload, sim::Prng& rng)
+      : cluster_(cluster), workload_(workload), rng_(rng) {}
+  sim::Node* resolve(const Target& target, std::string* why) override;
+
+ private:
+  kafka::Cluster& cluster_;
+  const Workload& workload_;
+  sim::Prng& rng_;
+};
+
+sim::Node* ClusterTargetResolver::resolve(const Target& target, std::string* why) {
+  sim::Node* node = nullptr;
+  std::string reason;
+  if (const auto* b = std::get_if<BrokerTarget>(&target)) {
+    if (b->id >= 1 && static_cast<std::size_t>(b->id) <= cluster_.broker_nodes().size()) node = &cluster_.broker(b->id);
+    else reason = "the cluster has no broker-" + std::to_string(b->id);
+  } else if (const auto* c = std::get_if<ControllerTarget>(&target)) {
+    if (c->id >= 1 && static_cast<std::size_t>(c->id) <= cluster_.controller_nodes().size()) {
+      node = &cluster_.controller(c->id);
+    } else {
+      reason = "the cluster has no controller-" + std::to_string(c->id);
+    }
+  } else if (const auto* l = std::get_if<LeaderTarget>(&target)) {
+    node = cluster_.leader_of(l->topic, l->partition);
+    if (!node) reason = "no leader of " + l->topic + "/" + std::to_string(l->partition) + " right now";
+  } else if (const auto* f = std::get_if<FollowerTarget>(&target)) {
+    node = cluster_.follower_of(f->topic, f->partition, rng_);
+    if (!node) reason = "no follower of " + f->topic + "/" + std::to_string(f->partition) + " right now";
+  } else if (std::holds_alternative<ControllerLeaderTarget>(target)) {
+    node = cluster_.active_controller();
+    if (!node) reason = "no active controller right now";
+  } else if (std::holds_alternative<GroupCoordinatorTarget>(target) ||
+             std::holds_alternative<TxnCoordinatorTarget>(target)) {
+    reason = "coordinator targets are not resolved by the model yet";
+  } else if (std::holds_alternative<RandomBrokerTarget>(target)) {
+    const auto& brokers = cluster_.broker_nodes();
+    if (!brokers.empty()) node = brokers[rng_.below(brokers.size())];
+    else reason = "the cluster has no brokers";
+  } else if (std::holds_alternative<LeaderCrashedTarget>(target)) {
+    node = last_crashed();
+    if (!node) reason = "no node has crashed yet";
+  } else if (const auto* client = std::get_if<ClientTarget>(&target)) {
+    for (sim::Node* n : workload_.client_nodes()) {
+      if (n->name() == client->name) node = n;
+    }
+    if (!node) reason = "the workload has no client " + client->name;
+  }
+  if (!node && why) *why = reason;
+  return node;
+}
+
 kafka::ClusterSpec cluster_spec(const Scenario& s, const std::vector<std::string>& bugs) {
   kafka::ClusterSpec spec;
   spec.brokers = s.cluster.brokers;
@@ -183,7 +238,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::vector<TimedFault> faults;
   std::vector<Action> actions;
   sim::Prng nemesis_rng;
-  std::unique_ptr<TargetResolver> resolver;
+  std::unique_ptr<ClusterTargetResolver> resolver;
   std::unique_ptr<FaultInjector> injector;
   bool recovering = false;
   std::unique_ptr<sim::Simulation> sim;
@@ -226,7 +281,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       faults.push_back(TimedFault{schedule[i], "nemesis[" + std::to_string(i) + "]"});
     }
     actions = timeline(faults, scenario.duration_ms);
-    resolver = std::make_unique<TargetResolver>(*sim, *cluster, *workload, nemesis_rng);
+    resolver = std::make_unique<ClusterTargetResolver>(*cluster, *workload, nemesis_rng);
     injector = std::make_unique<FaultInjector>(*sim, *resolver);
 
     cluster->start();
