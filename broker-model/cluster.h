@@ -32,10 +32,6 @@ struct ClusterSpec {
   Bugs bugs;
 };
 
-// Ports the model listens on.
-constexpr int kBrokerPort = 9092;
-constexpr int kControllerPort = 9093;
-
 class Cluster {
  public:
   // Adds the nodes controller-1..C and broker-1..B to `sim`, down.
@@ -66,7 +62,7 @@ class Cluster {
   // Bootstrap addresses for clients: every broker node id.
   std::vector<int32_t> bootstrap() const;
 
-  InvariantMonitor& invariants() { return *invariants_; }
+  InvariantMonitor& invariants();
   // Names of the model invariants broken so far, each once, in the order
   // they were first broken.
   std::vector<std::string> invariant_violations() const;
@@ -76,7 +72,6 @@ class Cluster {
   ClusterSpec spec_;
   std::vector<sim::Node*> brokers_;
   std::vector<sim::Node*> controllers_;
-  std::unique_ptr<InvariantMonitor> invariants_;
   std::shared_ptr<ClusterState> shared_;
 };
 

@@ -35,6 +35,10 @@ Simulation::~Simulation() {
   {
     Activate active(this);
     scheduler_.shutdown();
+    // Node states may close sockets as they go: drop them while the network
+    // is still there.
+    for (auto& node : nodes_) node->incarnation_.reset();
+    scheduler_.shutdown();
     network_.reset();
   }
   if (g_simulation == this) g_simulation = nullptr;

@@ -1,0 +1,75 @@
+// A Kafka broker in KRaft mode: registers with the controller and
+// heartbeats (KIP-631), learns metadata by fetching the metadata log, hosts
+// partition replicas (partition.h) and answers clients and followers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "broker-model/cluster_state.h"
+#include "broker-model/metadata.h"
+#include "broker-model/partition.h"
+#include "broker-model/protocol.h"
+#include "broker-model/rpc.h"
+#include "sim/simulation.h"
+#include "sim/wait_queue.h"
+
+namespace kafkasim::kafka {
+
+class Broker {
+ public:
+  Broker(sim::Node& node, int32_t id, std::shared_ptr<ClusterState> cluster);
+
+  // Recovers the logs on the disk, then registers and starts serving.
+  void start();
+
+  int32_t id() const { return id_; }
+  int64_t broker_epoch() const { return broker_epoch_; }
+  sim::Node& node() { return node_; }
+  ClusterState& cluster() { return *cluster_; }
+  const Bugs& bugs() const { return cluster_->bugs; }
+  const MetadataImage& metadata() const { return image_; }
+  RpcClient& alter_partition_client() { return alter_partition_rpc_; }
+  // The simulated node of broker `id`, or -1.
+  int32_t node_of(int32_t broker_id) const;
+  // Local time in ms (for lag and flush timers).
+  int64_t now_ms() const { return node_.local_now() / sim::milliseconds(1); }
+  int64_t config_long(const char* name) const { return cluster_->spec.broker_config.get_long(name); }
+
+  // Wakes fetch requests parked for data (new records or a new HW).
+  void notify_fetchers() { fetch_waiters_.notify_all(); }
+
+ private:
+  std::unique_ptr<Response> handle(Request& request);
+  std::unique_ptr<Response> produce(const ProduceRequest& r);
+  std::unique_ptr<Response> fetch(const FetchRequest& r);
+  std::unique_ptr<Response> metadata_response();
+  std::unique_ptr<Response> init_producer_id();
+  Partition* leader_partition(const TopicPartition& tp, Errc* error);
+
+  void recover_logs();
+  LogConfig log_config(const TopicPartition& tp) const;
+  Partition& partition(const TopicPartition& tp);
+  void lifecycle_loop();
+  void metadata_loop();
+  // Acts on a partition's committed state: become leader or follower.
+  void publish(const PartitionState& state);
+
+  sim::Node& node_;
+  int32_t id_;
+  std::shared_ptr<ClusterState> cluster_;
+  MetadataImage image_;
+  std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
+  std::set<TopicPartition> unpublished_;  // changed since the last publish
+  int64_t broker_epoch_ = -1;
+  bool fenced_ = true;
+  RpcClient heartbeat_rpc_;
+  RpcClient metadata_rpc_;
+  RpcClient alter_partition_rpc_;
+  sim::WaitQueue fetch_waiters_;
+  int64_t next_producer_id_ = 0;
+};
+
+}  // namespace kafkasim::kafka

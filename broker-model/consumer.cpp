@@ -1,0 +1,170 @@
+#include "broker-model/consumer.h"
+
+#include <algorithm>
+
+#include "broker-model/protocol.h"
+
+namespace kafkasim::kafka {
+
+Consumer::Consumer(sim::Node& node, std::vector<int32_t> bootstrap, Config config)
+    : node_(node), config_(std::move(config)), metadata_(node, std::move(bootstrap)) {
+  read_committed_ = config_.get_string("isolation.level") == "read_committed";
+  auto_offset_reset_ = config_.get_string("auto.offset.reset");
+  fetch_wait_max_ms_ = config_.get_int("fetch.wait.max.ms");
+  fetch_max_bytes_ = config_.get_long("fetch.max.bytes");
+  request_timeout_ = sim::seconds(30);
+  validate_epochs_ = true;
+}
+
+void Consumer::assign(const std::vector<TopicPartition>& partitions) {
+  assignment_ = partitions;
+  std::map<TopicPartition, Position> kept;
+  for (const TopicPartition& tp : partitions) {
+    auto it = positions_.find(tp);
+    kept[tp] = it == positions_.end() ? Position{} : it->second;
+  }
+  positions_ = std::move(kept);
+}
+
+void Consumer::seek(const TopicPartition& tp, int64_t offset) {
+  Position& p = positions_[tp];
+  p.offset = offset;
+  p.last_epoch = kNoEpoch;
+}
+
+int64_t Consumer::position(const TopicPartition& tp) const {
+  auto it = positions_.find(tp);
+  return it == positions_.end() ? kNoOffset : it->second.offset;
+}
+
+int64_t Consumer::high_watermark(const TopicPartition& tp) const {
+  auto it = positions_.find(tp);
+  return it == positions_.end() ? kNoOffset : it->second.high_watermark;
+}
+
+bool Consumer::reset_position(const TopicPartition& tp, const PartitionState& state) {
+  if (auto_offset_reset_ == "error") return false;
+  RpcClient* rpc = metadata_.connection(state.leader);
+  if (rpc == nullptr) return false;
+  auto req = std::make_unique<ListOffsetsRequest>();
+  req->tp = tp;
+  req->timestamp = auto_offset_reset_ == "earliest" ? ListOffsetsRequest::kEarliest : ListOffsetsRequest::kLatest;
+  req->current_leader_epoch = state.leader_epoch;
+  req->read_committed = read_committed_;
+  auto resp = rpc->call<ListOffsetsResponse>(std::move(req), sim::now() + request_timeout_);
+  if (!resp || resp->error != Errc::kNone) return false;
+  Position& p = positions_[tp];
+  p.offset = resp->offset;
+  p.last_epoch = kNoEpoch;
+  p.leader_epoch_seen = state.leader_epoch;
+  return true;
+}
+
+bool Consumer::validate_position(const TopicPartition& tp, const PartitionState& state) {
+  Position& p = positions_[tp];
+  if (p.leader_epoch_seen == state.leader_epoch) return true;
+  if (p.last_epoch == kNoEpoch || !validate_epochs_) {
+    p.leader_epoch_seen = state.leader_epoch;
+    return true;
+  }
+  RpcClient* rpc = metadata_.connection(state.leader);
+  if (rpc == nullptr) return false;
+  auto req = std::make_unique<OffsetsForLeaderEpochRequest>();
+  req->tp = tp;
+  req->current_leader_epoch = state.leader_epoch;
+  req->leader_epoch = p.last_epoch;
+  auto resp = rpc->call<OffsetsForLeaderEpochResponse>(std::move(req), sim::now() + request_timeout_);
+  if (!resp || resp->error != Errc::kNone) return false;
+  if (resp->end_offset >= 0 && resp->end_offset < p.offset) {
+    // Truncation detected (librdkafka: "log truncation detected"): resume
+    // at the end of the last epoch both logs share.
+    sim::Simulation::current()->record(node_.id(), node_.name() + " detected log truncation of " + tp.str() +
+                                                       ": position " + std::to_string(p.offset) + " moves to " +
+                                                       std::to_string(resp->end_offset));
+    p.offset = resp->end_offset;
+  }
+  p.leader_epoch_seen = state.leader_epoch;
+  return true;
+}
+
+std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
+  std::vector<ConsumedRecord> out;
+  const sim::SimTime deadline = sim::now() + timeout;
+  if (assignment_.empty()) {
+    sim::sleep_until(deadline);
+    return out;
+  }
+  bool need_metadata = metadata_.last_refresh() < 0;
+  for (const TopicPartition& tp : assignment_) {
+    if (metadata_.partition(tp) == nullptr) need_metadata = true;
+  }
+  if (need_metadata && !metadata_.refresh(deadline)) {
+    sim::sleep_until(deadline);
+    return out;
+  }
+  // One Fetch per leader, sent together, then awaited in turn.
+  std::map<int32_t, std::unique_ptr<FetchRequest>> requests;
+  for (const TopicPartition& tp : assignment_) {
+    const PartitionState* state = metadata_.partition(tp);
+    if (state == nullptr || state->leader == kNoLeader) continue;
+    Position& p = positions_[tp];
+    if (p.offset == kNoOffset && !reset_position(tp, *state)) continue;
+    if (!validate_position(tp, *state)) continue;
+    auto& req = requests[state->leader];
+    if (!req) {
+      req = std::make_unique<FetchRequest>();
+      req->max_wait_ms = static_cast<int32_t>(std::min<sim::Duration>(fetch_wait_max_ms_, std::max<sim::Duration>(
+                                                  (deadline - sim::now()) / sim::milliseconds(1), 0)));
+      req->read_committed = read_committed_;
+    }
+    FetchRequest::PartitionData pd;
+    pd.tp = tp;
+    pd.fetch_offset = p.offset;
+    pd.current_leader_epoch = state->leader_epoch;
+    pd.max_bytes = fetch_max_bytes_;
+    req->partitions.push_back(pd);
+  }
+  std::vector<std::pair<RpcClient*, int64_t>> sent;
+  for (auto& [leader, req] : requests) {
+    RpcClient* rpc = metadata_.connection(leader);
+    if (rpc == nullptr) continue;
+    const int64_t id = rpc->send(std::move(req), deadline + request_timeout_);
+    if (id >= 0) sent.emplace_back(rpc, id);
+  }
+  bool refresh = requests.empty();
+  for (auto& [rpc, id] : sent) {
+    std::unique_ptr<Response> r = rpc->await(id, deadline + request_timeout_);
+    if (!r || r->api != ApiKey::kFetch) {
+      refresh = true;
+      continue;
+    }
+    auto& resp = static_cast<FetchResponse&>(*r);
+    for (FetchResponse::PartitionData& d : resp.partitions) {
+      Position& p = positions_[d.tp];
+      if (d.error == Errc::kOffsetOutOfRange) {
+        p.offset = kNoOffset;
+        continue;
+      }
+      if (d.error != Errc::kNone) {
+        refresh = true;
+        continue;
+      }
+      p.high_watermark = d.high_watermark;
+      for (const BatchPtr& batch : d.batches) {
+        for (int32_t i = 0; i < batch->record_count(); ++i) {
+          const int64_t offset = batch->base_offset + i;
+          if (offset < p.offset) continue;
+          const Record& rec = batch->records[static_cast<size_t>(i)];
+          out.push_back(ConsumedRecord{d.tp, offset, batch->partition_leader_epoch, rec.key, rec.value});
+          p.offset = offset + 1;
+          p.last_epoch = batch->partition_leader_epoch;
+        }
+      }
+    }
+  }
+  if (refresh) metadata_.refresh(deadline + request_timeout_);
+  if (out.empty() && sim::now() < deadline && (refresh || sent.empty())) sim::sleep_until(std::min(deadline, sim::now() + sim::milliseconds(100)));
+  return out;
+}
+
+}  // namespace kafkasim::kafka

@@ -1,0 +1,449 @@
+#include "broker-model/partition.h"
+
+#include <algorithm>
+
+#include "broker-model/broker.h"
+
+namespace kafkasim::kafka {
+namespace {
+constexpr int64_t kReplicaFetchBackoffMs = 1000;  // Kafka's replica.fetch.backoff.ms default
+bool contains(const std::vector<int32_t>& v, int32_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+}  // namespace
+
+Partition::Partition(Broker& broker, TopicPartition tp, std::unique_ptr<Log> log)
+    : broker_(broker), tp_(std::move(tp)), log_(std::move(log)),
+      producers_(broker.bugs().no_dedup_window ? 1 : ProducerStateManager::kWindow) {
+  rebuild_producer_state();
+}
+
+void Partition::rebuild_producer_state() {
+  producers_.clear();
+  for (const BatchPtr& b : log_->read(log_->log_start_offset(), INT64_MAX, log_->log_end_offset())) {
+    producers_.update(*b);
+  }
+}
+
+int32_t Partition::min_insync_replicas() const {
+  const TopicInfo* topic = broker_.metadata().topic(tp_.topic);
+  return topic != nullptr ? topic->min_insync_replicas : 1;
+}
+
+void Partition::apply(const PartitionState& state) {
+  replicas_ = state.replicas;
+  const int32_t me = broker_.id();
+  if (state.leader == me) {
+    if (role_ != Role::kLeader || state.leader_epoch != leader_epoch_) {
+      become_leader(state);
+    } else if (state.partition_epoch > partition_epoch_) {
+      // An ISR change committed for this leader epoch (ours or the controller's).
+      isr_ = state.isr;
+      partition_epoch_ = state.partition_epoch;
+      pending_isr_.reset();
+      maybe_advance_hw();
+    }
+    return;
+  }
+  if (!contains(state.replicas, me)) {
+    role_ = Role::kNone;
+    ++fetcher_generation_;
+    return;
+  }
+  if (role_ != Role::kFollower || state.leader_epoch != leader_epoch_ || state.leader != leader_id_) {
+    // KAFKA-7164: the broken behaviour skips the become-follower step when
+    // only the epoch changed.
+    const bool skip = broker_.bugs().missed_epoch_no_truncate && role_ == Role::kFollower &&
+                      state.leader == leader_id_ && state.leader != kNoLeader;
+    if (skip) {
+      leader_epoch_ = state.leader_epoch;
+      partition_epoch_ = state.partition_epoch;
+      isr_ = state.isr;
+      return;
+    }
+    become_follower(state);
+  } else {
+    isr_ = state.isr;
+    partition_epoch_ = state.partition_epoch;
+  }
+}
+
+void Partition::become_leader(const PartitionState& state) {
+  sim::Simulation& sim = *sim::Simulation::current();
+  role_ = Role::kLeader;
+  leader_id_ = broker_.id();
+  leader_epoch_ = state.leader_epoch;
+  partition_epoch_ = state.partition_epoch;
+  isr_ = state.isr;
+  pending_isr_.reset();
+  ++fetcher_generation_;
+  // KIP-279: a new leader records the start offset of its epoch at once, so
+  // that followers asking for the end of an earlier epoch get the right
+  // answer before it has appended anything.
+  if (!broker_.bugs().no_epoch_end_offset_check) log_->assign_epoch(leader_epoch_, log_->log_end_offset());
+  leader_epoch_start_offset_ = log_->log_end_offset();
+  followers_.clear();
+  const sim::SimTime now = sim.now();
+  for (int32_t r : replicas_) {
+    if (r == broker_.id()) continue;
+    FollowerState f;
+    f.last_caught_up = contains(isr_, r) ? now : 0;
+    followers_[r] = f;
+  }
+  sim.record(broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " became leader of " + tp_.str() +
+                                      " in epoch " + std::to_string(leader_epoch_) + " at LEO " +
+                                      std::to_string(log_->log_end_offset()) + ", HW " +
+                                      std::to_string(log_->high_watermark()));
+  broker_.cluster().invariants.on_become_leader(now, tp_, broker_.id(), leader_epoch_, *log_);
+  data_waiters_.notify_all();
+  maybe_advance_hw();
+}
+
+void Partition::become_follower(const PartitionState& state) {
+  sim::Simulation& sim = *sim::Simulation::current();
+  role_ = Role::kFollower;
+  leader_id_ = state.leader;
+  leader_epoch_ = state.leader_epoch;
+  partition_epoch_ = state.partition_epoch;
+  isr_ = state.isr;
+  pending_isr_.reset();
+  followers_.clear();
+  data_waiters_.notify_all();  // produce requests parked for HW fail now
+  const uint64_t generation = ++fetcher_generation_;
+  if (broker_.bugs().hw_truncation && log_->high_watermark() < log_->log_end_offset()) {
+    // KAFKA-1211: truncate to the local HW instead of asking the leader.
+    sim.record(broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " truncated " + tp_.str() +
+                                        " to its high watermark " + std::to_string(log_->high_watermark()));
+    log_->truncate_to(log_->high_watermark());
+    rebuild_producer_state();
+  }
+  sim.record(broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " follows broker-" +
+                                      std::to_string(leader_id_) + " for " + tp_.str() + " in epoch " +
+                                      std::to_string(leader_epoch_));
+  if (leader_id_ == kNoLeader) return;
+  const int32_t epoch = leader_epoch_;
+  broker_.node().spawn("fetcher " + tp_.str(), [this, epoch, generation] {
+    if (generation != fetcher_generation_) return;
+    follower_fetch_loop(epoch);
+  });
+}
+
+void Partition::follower_fetch_loop(int32_t epoch) {
+  const uint64_t generation = fetcher_generation_;
+  const int32_t leader_node = broker_.node_of(leader_id_);
+  if (leader_node < 0) return;
+  RpcClient rpc(broker_.node(), leader_node, kBrokerPort);
+  const sim::Duration backoff = sim::milliseconds(kReplicaFetchBackoffMs);
+  const int32_t max_wait_ms = static_cast<int32_t>(broker_.config_long("replica.fetch.wait.max.ms"));
+  const int64_t max_bytes = broker_.config_long("replica.fetch.max.bytes");
+  while (generation == fetcher_generation_ && role_ == Role::kFollower && leader_epoch_ == epoch) {
+    auto req = std::make_unique<FetchRequest>();
+    req->replica_id = broker_.id();
+    req->replica_epoch = broker_.broker_epoch();
+    req->max_wait_ms = max_wait_ms;
+    FetchRequest::PartitionData p;
+    p.tp = tp_;
+    p.fetch_offset = log_->log_end_offset();
+    p.current_leader_epoch = epoch;
+    p.last_fetched_epoch = log_->last_batch_epoch();
+    p.max_bytes = max_bytes;
+    req->partitions.push_back(p);
+    auto resp = rpc.call<FetchResponse>(std::move(req), sim::now() + sim::milliseconds(max_wait_ms) + sim::seconds(30));
+    if (generation != fetcher_generation_ || role_ != Role::kFollower || leader_epoch_ != epoch) return;
+    if (!resp || resp->partitions.empty()) {
+      broker_.node().sleep_local(backoff);
+      continue;
+    }
+    const FetchResponse::PartitionData& d = resp->partitions.front();
+    if (d.error != Errc::kNone) {
+      broker_.node().sleep_local(backoff);
+      continue;
+    }
+    if (d.diverging_epoch != kNoEpoch || d.diverging_end_offset != kNoOffset) {
+      truncate_on_divergence(d.diverging_epoch, d.diverging_end_offset);
+      continue;
+    }
+    for (const BatchPtr& batch : d.batches) {
+      if (batch->last_offset() < log_->log_end_offset()) continue;
+      if (batch->base_offset != log_->log_end_offset()) break;
+      log_->append_as_follower(batch);
+      appended(*batch);
+    }
+    const int64_t hw = std::min(d.high_watermark, log_->log_end_offset());
+    if (hw > log_->high_watermark()) log_->set_high_watermark(hw);
+    log_->maybe_flush(broker_.now_ms());
+  }
+}
+
+void Partition::truncate_on_divergence(int32_t leader_epoch, int64_t leader_end_offset) {
+  // KIP-320 / KIP-279: the leader's log ends epoch `leader_epoch` at
+  // `leader_end_offset`; truncate to where both logs agree.
+  int64_t target = std::min(leader_end_offset, log_->log_end_offset());
+  if (!broker_.bugs().no_epoch_end_offset_check) {
+    const EpochEndOffset mine = log_->end_offset_for_epoch(leader_epoch);
+    if (mine.epoch == kNoEpoch) {
+      target = std::min(target, log_->high_watermark());
+    } else if (mine.epoch != leader_epoch) {
+      target = std::min(target, mine.end_offset);
+    } else {
+      target = std::min(target, mine.end_offset);
+    }
+  }
+  target = std::max<int64_t>(target, log_->log_start_offset());
+  if (target >= log_->log_end_offset()) return;
+  sim::Simulation::current()->record(
+      broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " truncated " + tp_.str() + " from LEO " +
+                               std::to_string(log_->log_end_offset()) + " to " + std::to_string(target) +
+                               " (diverged from leader epoch " + std::to_string(leader_epoch) + ")");
+  log_->truncate_to(target);
+  rebuild_producer_state();
+}
+
+void Partition::appended(const RecordBatch& batch) {
+  producers_.update(batch);
+  broker_.cluster().invariants.on_append(sim::now(), tp_, broker_.id(), batch);
+}
+
+std::vector<int32_t> Partition::maximal_isr() const {
+  std::vector<int32_t> isr = isr_;
+  if (pending_isr_) {
+    for (int32_t r : *pending_isr_) {
+      if (!contains(isr, r)) isr.push_back(r);
+    }
+  }
+  return isr;
+}
+
+void Partition::maybe_advance_hw() {
+  if (role_ != Role::kLeader) return;
+  // KIP-966: the HW advances only while the ISR has min.insync.replicas.
+  if (!broker_.bugs().hw_ignores_min_isr && static_cast<int32_t>(isr_.size()) < min_insync_replicas()) return;
+  int64_t hw = log_->log_end_offset();
+  for (int32_t r : maximal_isr()) {
+    if (r == broker_.id()) continue;
+    auto it = followers_.find(r);
+    if (it == followers_.end() || it->second.log_end_offset < 0) return;
+    hw = std::min(hw, it->second.log_end_offset);
+  }
+  if (hw <= log_->high_watermark()) return;
+  log_->set_high_watermark(hw);
+  broker_.cluster().invariants.on_high_watermark(sim::now(), tp_, broker_.id(), broker_.node().incarnation(),
+                                                 leader_epoch_, hw, *log_);
+  data_waiters_.notify_all();
+  broker_.notify_fetchers();
+}
+
+ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, int16_t acks, sim::SimTime deadline) {
+  ProduceResponse::PartitionResult result;
+  result.tp = tp_;
+  if (role_ != Role::kLeader) {
+    result.error = Errc::kNotLeaderOrFollower;
+    return result;
+  }
+  const int32_t epoch = leader_epoch_;
+  if (acks == -1 && static_cast<int32_t>(isr_.size()) < min_insync_replicas()) {
+    result.error = Errc::kNotEnoughReplicas;
+    return result;
+  }
+  int64_t last_offset;
+  BatchPtr stored;
+  if (batch.producer_id >= 0) {
+    ProducerStateManager::Check check = producers_.check(batch);
+    if (check.error != Errc::kNone) {
+      result.error = check.error;
+      return result;
+    }
+    if (check.duplicate) {
+      result.base_offset = check.duplicate_base_offset;
+      last_offset = check.duplicate_last_offset;
+    }
+  }
+  if (result.base_offset == kNoOffset) {
+    stored = log_->append_as_leader(batch, epoch);
+    appended(*stored);
+    result.base_offset = stored->base_offset;
+    last_offset = stored->last_offset();
+    log_->maybe_flush(broker_.now_ms());
+    broker_.notify_fetchers();
+    maybe_advance_hw();
+  }
+  result.log_start_offset = log_->log_start_offset();
+  if (acks != -1) return result;
+  while (log_->high_watermark() <= last_offset) {
+    if (role_ != Role::kLeader || leader_epoch_ != epoch) {
+      result.error = Errc::kNotLeaderOrFollower;
+      return result;
+    }
+    if (!data_waiters_.wait(deadline) && log_->high_watermark() <= last_offset) {
+      result.error = Errc::kRequestTimedOut;
+      return result;
+    }
+  }
+  if (role_ != Role::kLeader || leader_epoch_ != epoch) {
+    result.error = Errc::kNotLeaderOrFollower;
+    return result;
+  }
+  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas()) {
+    result.error = Errc::kNotEnoughReplicasAfterAppend;
+    return result;
+  }
+  if (stored) broker_.cluster().invariants.on_acked_all(tp_, *stored);
+  return result;
+}
+
+FetchResponse::PartitionData Partition::fetch(const FetchRequest& request, const FetchRequest::PartitionData& p) {
+  FetchResponse::PartitionData d;
+  d.tp = tp_;
+  if (role_ != Role::kLeader) {
+    d.error = Errc::kNotLeaderOrFollower;
+    return d;
+  }
+  if (p.current_leader_epoch != kNoEpoch) {
+    if (p.current_leader_epoch < leader_epoch_) {
+      d.error = Errc::kFencedLeaderEpoch;
+      return d;
+    }
+    if (p.current_leader_epoch > leader_epoch_) {
+      d.error = Errc::kUnknownLeaderEpoch;
+      return d;
+    }
+  }
+  const bool follower = request.replica_id >= 0;
+  const int64_t leo = log_->log_end_offset();
+  d.high_watermark = log_->high_watermark();
+  d.last_stable_offset = d.high_watermark;
+  d.log_start_offset = log_->log_start_offset();
+  if (p.last_fetched_epoch != kNoEpoch) {
+    // KIP-320: the fetcher's last fetched epoch must end no later here.
+    EpochEndOffset end = log_->end_offset_for_epoch(p.last_fetched_epoch);
+    if (broker_.bugs().no_epoch_end_offset_check && end.epoch != kNoEpoch) end.epoch = p.last_fetched_epoch;
+    if (end.epoch < p.last_fetched_epoch || end.end_offset < p.fetch_offset) {
+      d.diverging_epoch = end.epoch;
+      d.diverging_end_offset = end.end_offset;
+      return d;
+    }
+  }
+  if (p.fetch_offset > leo || p.fetch_offset < log_->log_start_offset()) {
+    d.error = Errc::kOffsetOutOfRange;
+    return d;
+  }
+  if (follower) {
+    FollowerState& f = followers_[request.replica_id];
+    const sim::SimTime now = sim::now();
+    if (p.fetch_offset >= leo) {
+      f.last_caught_up = now;
+    } else if (f.leader_end_offset_at_last_fetch >= 0 && p.fetch_offset >= f.leader_end_offset_at_last_fetch) {
+      f.last_caught_up = f.last_fetch;
+    }
+    f.log_end_offset = p.fetch_offset;
+    f.last_fetch = now;
+    f.leader_end_offset_at_last_fetch = leo;
+    f.broker_epoch = request.replica_epoch;
+    maybe_expand_isr(request.replica_id);
+    maybe_advance_hw();
+    d.high_watermark = log_->high_watermark();
+    d.last_stable_offset = d.high_watermark;
+  }
+  const int64_t upper = follower ? leo : log_->high_watermark();
+  if (p.fetch_offset < upper) d.batches = log_->read(p.fetch_offset, p.max_bytes, upper);
+  return d;
+}
+
+void Partition::maybe_expand_isr(int32_t follower) {
+  if (role_ != Role::kLeader || pending_isr_ || contains(isr_, follower)) return;
+  const FollowerState& f = followers_[follower];
+  const bool reached_hw = f.log_end_offset >= log_->high_watermark();
+  if (!reached_hw) return;
+  if (!broker_.bugs().isr_join_unchecked) {
+    // KIP-841: the follower must have reached this epoch's start offset and
+    // be fetching with the broker epoch the controller knows, unfenced.
+    if (f.log_end_offset < leader_epoch_start_offset_) return;
+    const BrokerRegistration* reg = broker_.metadata().broker(follower);
+    if (reg == nullptr || reg->fenced || reg->epoch != f.broker_epoch) return;
+  }
+  std::vector<int32_t> next = isr_;
+  next.push_back(follower);
+  send_alter_partition(std::move(next));
+}
+
+void Partition::maybe_shrink_isr() {
+  if (role_ != Role::kLeader || pending_isr_) return;
+  const sim::SimTime now = sim::now();
+  const sim::Duration lag_max = sim::milliseconds(broker_.config_long("replica.lag.time.max.ms"));
+  std::vector<int32_t> next;
+  for (int32_t r : isr_) {
+    if (r == broker_.id()) {
+      next.push_back(r);
+      continue;
+    }
+    auto it = followers_.find(r);
+    const bool lagging = it == followers_.end() || now - it->second.last_caught_up > lag_max;
+    if (!lagging) next.push_back(r);
+  }
+  if (next.size() != isr_.size()) send_alter_partition(std::move(next));
+}
+
+void Partition::send_alter_partition(std::vector<int32_t> new_isr) {
+  pending_isr_ = new_isr;
+  auto req = std::make_unique<AlterPartitionRequest>();
+  req->broker_id = broker_.id();
+  req->broker_epoch = broker_.broker_epoch();
+  req->tp = tp_;
+  req->leader_epoch = leader_epoch_;
+  req->partition_epoch = partition_epoch_;
+  for (int32_t r : new_isr) {
+    const int64_t epoch = r == broker_.id() ? broker_.broker_epoch() : followers_[r].broker_epoch;
+    req->new_isr.push_back(AlterPartitionRequest::IsrMember{r, broker_.bugs().isr_join_unchecked ? -1 : epoch});
+  }
+  const int32_t epoch = leader_epoch_;
+  std::shared_ptr<AlterPartitionRequest> shared(std::move(req));
+  broker_.node().spawn("alter-partition " + tp_.str(), [this, epoch, shared] {
+    auto request = std::make_unique<AlterPartitionRequest>(*shared);
+    auto resp = broker_.alter_partition_client().call<AlterPartitionResponse>(std::move(request),
+                                                                              sim::now() + sim::seconds(5));
+    if (role_ != Role::kLeader || leader_epoch_ != epoch) return;
+    if (resp && resp->error == Errc::kNone && resp->state.leader_epoch == epoch &&
+        resp->state.partition_epoch > partition_epoch_) {
+      isr_ = resp->state.isr;
+      partition_epoch_ = resp->state.partition_epoch;
+    }
+    pending_isr_.reset();
+    maybe_advance_hw();
+  });
+}
+
+OffsetsForLeaderEpochResponse Partition::end_offset_for(int32_t current_leader_epoch, int32_t epoch) {
+  OffsetsForLeaderEpochResponse r;
+  if (role_ != Role::kLeader) {
+    r.error = Errc::kNotLeaderOrFollower;
+    return r;
+  }
+  if (current_leader_epoch != kNoEpoch && current_leader_epoch < leader_epoch_) {
+    r.error = Errc::kFencedLeaderEpoch;
+    return r;
+  }
+  if (current_leader_epoch > leader_epoch_) {
+    r.error = Errc::kUnknownLeaderEpoch;
+    return r;
+  }
+  EpochEndOffset end = log_->end_offset_for_epoch(epoch);
+  if (broker_.bugs().no_epoch_end_offset_check && end.epoch != kNoEpoch) end.epoch = epoch;
+  r.leader_epoch = end.epoch;
+  r.end_offset = end.end_offset;
+  return r;
+}
+
+ListOffsetsResponse Partition::list_offsets(const ListOffsetsRequest& req) {
+  ListOffsetsResponse r;
+  if (role_ != Role::kLeader) {
+    r.error = Errc::kNotLeaderOrFollower;
+    return r;
+  }
+  if (req.current_leader_epoch != kNoEpoch && req.current_leader_epoch != leader_epoch_) {
+    r.error = req.current_leader_epoch < leader_epoch_ ? Errc::kFencedLeaderEpoch : Errc::kUnknownLeaderEpoch;
+    return r;
+  }
+  r.offset = req.timestamp == ListOffsetsRequest::kEarliest ? log_->log_start_offset() : log_->high_watermark();
+  r.leader_epoch = leader_epoch_;
+  return r;
+}
+
+}  // namespace kafkasim::kafka

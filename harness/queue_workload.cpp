@@ -1,0 +1,268 @@
+#include "harness/queue_workload.h"
+
+#include <algorithm>
+
+#include "broker-model/consumer.h"
+#include "broker-model/producer.h"
+
+namespace kafkasim::harness {
+
+using checker::OpFn;
+using checker::OpType;
+
+struct QueueWorkload::Shared {
+  WorkloadSpec spec;
+  std::vector<kafka::TopicPartition> keys;
+  std::vector<std::string> key_names;
+  std::vector<int32_t> bootstrap;
+  sim::Simulation* sim = nullptr;
+  sim::Prng rng;
+  checker::History history;
+  bool closed = false;
+  std::map<std::string, int64_t> next_value;
+  struct Pending {
+    OpFn f;
+    std::vector<checker::MicroOp> mops;
+  };
+  std::map<int32_t, Pending> pending;  // invoked, not completed, by process
+  int32_t next_process = 0;
+  bool final_reads = false;
+  std::map<int32_t, bool> final_done;  // consumer node -> done (its latest incarnation)
+  WorkloadStats stats;
+
+  int64_t time() const { return sim->now(); }
+
+  void invoke(int32_t process, OpFn f, std::vector<checker::MicroOp> mops) {
+    if (closed) return;
+    history.add_op(process, OpType::invoke, f, mops, time());
+    pending[process] = Pending{f, std::move(mops)};
+  }
+  void complete(int32_t process, OpType type, const std::vector<checker::MicroOp>& mops) {
+    if (closed) return;
+    auto it = pending.find(process);
+    if (it == pending.end()) return;
+    history.add_op(process, type, it->second.f, mops, time());
+    pending.erase(it);
+  }
+  void assign(int32_t process) {
+    if (closed) return;
+    history.add_keys_op(process, OpType::invoke, OpFn::assign, key_names, time());
+    history.add_keys_op(process, OpType::ok, OpFn::assign, key_names, time());
+  }
+  // Completes every pending op as indeterminate.
+  void close() {
+    if (closed) return;
+    for (auto& [process, op] : pending) history.add_op(process, OpType::info, op.f, op.mops, time());
+    pending.clear();
+    closed = true;
+  }
+};
+
+namespace {
+
+using Shared = QueueWorkload::Shared;
+
+// A producer node's volatile state: its producer client and the work queue
+// its processes take sends from.
+struct ProducerClient {
+  std::unique_ptr<kafka::Producer> producer;
+  sim::Channel<std::pair<size_t, int64_t>> work;  // (key index, value)
+  int idle = QueueWorkload::kWorkersPerProducer;
+};
+
+// One producer process: sends the values handed to it, one op at a time.
+void producer_process(const std::shared_ptr<Shared>& shared, ProducerClient* client, int32_t process) {
+  for (;;) {
+    auto job = client->work.receive();
+    if (!job) return;
+    --client->idle;
+    const kafka::TopicPartition& tp = shared->keys[job->first];
+    const std::string& key = shared->key_names[job->first];
+    const int64_t value = job->second;
+    shared->stats.sent++;
+    shared->invoke(process, OpFn::send, {checker::Send{key, value, std::nullopt}});
+    auto delivery = client->producer->send(tp, "", std::to_string(value));
+    delivery->wait();
+    const kafka::DeliveryReport& r = delivery->report();
+    switch (r.status) {
+      case kafka::DeliveryReport::Status::kPersisted: {
+        shared->stats.acked++;
+        std::optional<int64_t> offset;
+        if (r.offset >= 0) offset = r.offset;
+        shared->complete(process, OpType::ok, {checker::Send{key, value, offset}});
+        break;
+      }
+      case kafka::DeliveryReport::Status::kNotPersisted:
+        shared->complete(process, OpType::fail, {checker::Send{key, value, std::nullopt}});
+        break;
+      default:
+        shared->complete(process, OpType::info, {checker::Send{key, value, std::nullopt}});
+        break;
+    }
+    ++client->idle;
+  }
+}
+
+checker::Poll to_poll(const std::vector<kafka::ConsumedRecord>& records) {
+  checker::Poll poll;
+  for (const kafka::ConsumedRecord& r : records) {
+    const std::string key = r.tp.str();
+    auto it = std::find_if(poll.records.begin(), poll.records.end(), [&](const auto& e) { return e.first == key; });
+    if (it == poll.records.end()) it = poll.records.emplace(poll.records.end(), key, std::vector<checker::Record>{});
+    int64_t value = 0;
+    try {
+      value = std::stoll(r.value);
+    } catch (const std::exception&) {
+      continue;
+    }
+    it->second.push_back(checker::Record{r.offset, value});
+  }
+  return poll;
+}
+
+// One poll op of `process`.
+std::vector<kafka::ConsumedRecord> poll_op(Shared& shared, kafka::Consumer& consumer, int32_t process) {
+  shared.invoke(process, OpFn::poll, {checker::Poll{}});
+  auto records = consumer.poll(sim::milliseconds(100));
+  shared.stats.polled += static_cast<int64_t>(records.size());
+  shared.complete(process, OpType::ok, {to_poll(records)});
+  return records;
+}
+
+// A consumer process: assigns every key and polls; when the final reads
+// begin it becomes a new process that reads every key from offset 0 until
+// it has reached each key's high watermark on two polls in a row.
+void consumer_process(const std::shared_ptr<Shared>& shared, kafka::Consumer* consumer, int32_t node) {
+  int32_t process = shared->next_process++;
+  consumer->assign(shared->keys);
+  shared->assign(process);
+  while (!shared->final_reads) poll_op(*shared, *consumer, process);
+  shared->final_done[node] = false;
+  process = shared->next_process++;
+  consumer->assign(shared->keys);
+  shared->assign(process);
+  for (const auto& tp : shared->keys) consumer->seek(tp, 0);
+  int caught_up = 0;
+  while (caught_up < 2) {
+    poll_op(*shared, *consumer, process);
+    bool all = true;
+    for (const auto& tp : shared->keys) {
+      const int64_t hw = consumer->high_watermark(tp);
+      if (hw < 0 || consumer->position(tp) < hw) all = false;
+    }
+    caught_up = all ? caught_up + 1 : 0;
+  }
+  shared->final_done[node] = true;
+}
+
+}  // namespace
+
+QueueWorkload::QueueWorkload(const Scenario& scenario) : shared_(std::make_shared<Shared>()) {
+  shared_->spec = scenario.workload;
+  std::vector<std::string> topics = scenario.workload.keys;
+  if (topics.empty()) {
+    for (const Topic& t : scenario.topics) topics.push_back(t.name);
+  }
+  for (const std::string& name : topics) {
+    for (const Topic& t : scenario.topics) {
+      if (t.name != name) continue;
+      for (int p = 0; p < t.partitions; ++p) {
+        shared_->keys.push_back(kafka::TopicPartition{t.name, p});
+        shared_->key_names.push_back(shared_->keys.back().str());
+      }
+    }
+  }
+}
+
+QueueWorkload::~QueueWorkload() = default;
+
+void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
+  shared_->sim = &sim;
+  shared_->rng = sim.stream("workload");
+  shared_->bootstrap = cluster.bootstrap();
+  std::shared_ptr<Shared> shared = shared_;
+  kafka::Config consumer_config = shared->spec.consumer;
+  // Jepsen reads from the start of each partition; librdkafka's default is
+  // the end. A scenario that sets auto.offset.reset keeps its choice.
+  if (!consumer_config.is_explicit("auto.offset.reset")) {
+    consumer_config = kafka::Config::resolve(kafka::Scope::consumer,
+                                             [&] {
+                                               nlohmann::json j = consumer_config.non_default();
+                                               j["auto.offset.reset"] = "earliest";
+                                               return j;
+                                             }(),
+                                             "workload.consumer");
+  }
+  const bool validate_epochs = !cluster.spec().bugs.uncommitted_fetch;
+
+  for (int i = 1; i <= shared->spec.producers; ++i) {
+    sim::Node& node = sim.add_node("producer-" + std::to_string(i), [shared](sim::Node& n) {
+      auto client = std::make_shared<ProducerClient>();
+      client->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->spec.producer);
+      n.set_state(client);
+      for (int w = 0; w < kWorkersPerProducer; ++w) {
+        const int32_t process = shared->next_process++;
+        ProducerClient* c = client.get();
+        n.spawn("process-" + std::to_string(process), [shared, c, process] { producer_process(shared, c, process); },
+                /*daemon=*/true);
+      }
+    });
+    clients_.push_back(&node);
+  }
+  for (int i = 1; i <= shared->spec.consumers; ++i) {
+    sim::Node& node = sim.add_node("consumer-" + std::to_string(i), [shared, consumer_config, validate_epochs](sim::Node& n) {
+      auto consumer = std::make_shared<kafka::Consumer>(n, shared->bootstrap, consumer_config);
+      consumer->set_validate_leader_epochs(validate_epochs);
+      n.set_state(consumer);
+      kafka::Consumer* c = consumer.get();
+      const int32_t node_id = n.id();
+      n.spawn("consumer", [shared, c, node_id] { consumer_process(shared, c, node_id); });
+    });
+    clients_.push_back(&node);
+  }
+}
+
+void QueueWorkload::start() {
+  sim::Simulation& sim = *shared_->sim;
+  for (sim::Node* n : clients_) sim.start(*n);
+  std::shared_ptr<Shared> shared = shared_;
+  std::vector<sim::Node*> producers(clients_.begin(), clients_.begin() + shared->spec.producers);
+  // The op generator: sends spread evenly over time and producers.
+  sim.spawn_harness("queue-generator", [shared, producers] {
+    if (shared->keys.empty() || producers.empty() || shared->spec.rate_per_s <= 0) return;
+    const auto interval = static_cast<sim::Duration>(1e9 / shared->spec.rate_per_s);
+    size_t next_producer = 0;
+    while (!shared->final_reads) {
+      sim::sleep_for(interval);
+      if (shared->final_reads) break;
+      sim::Node* node = producers[next_producer++ % producers.size()];
+      auto* state = node->up() ? node->state<ProducerClient>() : nullptr;
+      if (state == nullptr || !node->up() || state->idle <= 0 || state->work.size() > 0) continue;
+      const size_t key = static_cast<size_t>(shared->rng.below(shared->keys.size()));
+      const int64_t value = shared->next_value[shared->key_names[key]]++;
+      state->work.send({key, value});
+    }
+  });
+}
+
+void QueueWorkload::begin_final_reads() { shared_->final_reads = true; }
+
+bool QueueWorkload::finished() const {
+  if (!shared_->final_reads) return false;
+  int done = 0;
+  for (const auto& [node, ok] : shared_->final_done) done += ok ? 1 : 0;
+  return done >= 1 && done == static_cast<int>(shared_->final_done.size());
+}
+
+WorkloadStats QueueWorkload::stats() const { return shared_->stats; }
+
+const checker::History& QueueWorkload::history() const {
+  shared_->close();
+  return shared_->history;
+}
+
+std::unique_ptr<Workload> make_workload(const Scenario& scenario) {
+  return std::make_unique<QueueWorkload>(scenario);
+}
+
+}  // namespace kafkasim::harness

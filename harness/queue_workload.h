@@ -1,0 +1,55 @@
+// Jepsen's Kafka queue workload (jepsen.tests.kafka), assign mode.
+//
+// Producers producer-1..P and consumers consumer-1..C are client nodes.
+// Keys are the partitions of the workload's topics ("orders/0"). Each
+// producer node runs kWorkersPerProducer processes; an op generator spreads
+// `rate_per_s` sends over the producers, and hands each send to a free
+// process of its node (skipped when all are busy, as Jepsen's generator
+// would wait). A send op carries one micro-op: a value unique in its key.
+// Each consumer node runs one process that assigns every key and polls.
+//
+// Final reads (recovery phase): sends stop; on every consumer node a fresh
+// process assigns every key, reads from offset 0 and polls until its
+// position has reached every key's high watermark on two polls in a row.
+//
+// A process whose node crashes leaves its op pending; a restarted node gets
+// new processes. Every op still pending when the history is taken is
+// completed as `info` (indeterminate), as Jepsen does.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker-model/cluster.h"
+#include "checker/history.h"
+#include "harness/scenario.h"
+#include "harness/workload.h"
+
+namespace kafkasim::harness {
+
+class QueueWorkload final : public Workload {
+ public:
+  static constexpr int kWorkersPerProducer = 8;
+
+  explicit QueueWorkload(const Scenario& scenario);
+  ~QueueWorkload() override;
+
+  void setup(sim::Simulation& sim, kafka::Cluster& cluster) override;
+  void start() override;
+  void begin_final_reads() override;
+  bool finished() const override;
+  std::vector<sim::Node*> client_nodes() const override { return clients_; }
+  const checker::History& history() const override;
+  WorkloadStats stats() const override;
+
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::vector<sim::Node*> clients_;
+};
+
+}  // namespace kafkasim::harness
