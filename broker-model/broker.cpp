@@ -130,6 +130,9 @@ void Broker::lifecycle_loop() {
     req->broker_id = id_;
     req->broker_epoch = broker_epoch_;
     req->metadata_offset = image_.next_offset() - 1;
+    for (auto& [tp, p] : partitions_) {
+      req->replicas.push_back(ReplicaLogInfo{tp, p->log().last_batch_epoch(), p->log().log_end_offset()});
+    }
     auto resp = heartbeat_rpc_.call<BrokerHeartbeatResponse>(std::move(req), sim::now() + heartbeat);
     if (resp && resp->error == Errc::kStaleBrokerEpoch) {
       broker_epoch_ = -1;

@@ -5,6 +5,9 @@
 #include "broker-model/protocol.h"
 
 namespace kafkasim::kafka {
+namespace {
+constexpr sim::Duration kFetchResponseSlack = sim::seconds(5);
+}  // namespace
 
 Consumer::Consumer(sim::Node& node, std::vector<int32_t> bootstrap, Config config)
     : node_(node), config_(std::move(config)), metadata_(node, std::move(bootstrap)) {
@@ -132,8 +135,12 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     if (id >= 0) sent.emplace_back(rpc, id);
   }
   bool refresh = requests.empty();
+  // librdkafka fetches from each broker on its own thread, so one silent
+  // broker never holds up the others: wait for a long-poll answer only a
+  // little past its max wait before giving up on that connection.
+  const sim::SimTime answer_by = deadline + kFetchResponseSlack;
   for (auto& [rpc, id] : sent) {
-    std::unique_ptr<Response> r = rpc->await(id, deadline + request_timeout_);
+    std::unique_ptr<Response> r = rpc->await(id, answer_by);
     if (!r || r->api != ApiKey::kFetch) {
       refresh = true;
       continue;

@@ -89,6 +89,27 @@ std::unique_ptr<Response> Controller::register_broker(const BrokerRegistrationRe
     // A new incarnation: the old registration's replicas leave the ISRs.
     fence(r.broker_id);
   }
+  log_info_.erase(r.broker_id);
+  if (!cluster_->bugs.hw_ignores_min_isr) {
+    // KIP-966: after an unclean shutdown the broker may have lost records
+    // below the HW; it must not lead again as the last ISR member.
+    std::vector<PartitionState> sole;
+    for (const auto& [tp, state] : image_.partitions()) {
+      if (state.isr.size() == 1 && state.isr.front() == r.broker_id) sole.push_back(state);
+    }
+    for (PartitionState next : sole) {
+      next.isr.clear();
+      if (next.leader != kNoLeader) {
+        next.leader = kNoLeader;
+        next.leader_epoch++;
+      }
+      next.partition_epoch++;
+      MetadataRecord change;
+      change.kind = MetadataRecord::Kind::kPartition;
+      change.partition = next;
+      commit(change);
+    }
+  }
   MetadataRecord record;
   record.kind = MetadataRecord::Kind::kRegisterBroker;
   record.broker = BrokerRegistration{r.broker_id, static_cast<int64_t>(log_.size()), true};
@@ -106,6 +127,8 @@ std::unique_ptr<Response> Controller::heartbeat(const BrokerHeartbeatRequest& r)
     return response;
   }
   last_heartbeat_[r.broker_id] = node_.local_now();
+  auto& info = log_info_[r.broker_id];
+  for (const ReplicaLogInfo& replica : r.replicas) info[replica.tp] = replica;
   // KIP-631: a broker is unfenced once it has caught up with the metadata
   // log up to its own registration.
   if (reg->fenced && !r.want_fence && r.metadata_offset >= reg->epoch) unfence(r.broker_id);
@@ -290,6 +313,25 @@ void Controller::unfence(int32_t broker) {
   elect_leaderless();
 }
 
+int32_t Controller::recover_leader(const PartitionState& state) const {
+  int32_t best = kNoLeader;
+  std::pair<int32_t, int64_t> best_end{kNoEpoch, -1};
+  for (int32_t r : state.replicas) {
+    if (!alive(r)) return kNoLeader;
+    auto broker = log_info_.find(r);
+    if (broker == log_info_.end()) return kNoLeader;
+    auto info = broker->second.find(state.tp);
+    const std::pair<int32_t, int64_t> end = info == broker->second.end()
+                                                ? std::make_pair(kNoEpoch, int64_t{0})
+                                                : std::make_pair(info->second.last_epoch, info->second.log_end_offset);
+    if (best == kNoLeader || end > best_end) {
+      best = r;
+      best_end = end;
+    }
+  }
+  return best;
+}
+
 void Controller::elect_leaderless() {
   std::vector<PartitionState> offline;
   for (const auto& [tp, state] : image_.partitions()) {
@@ -298,6 +340,10 @@ void Controller::elect_leaderless() {
   for (PartitionState next : offline) {
     bool unclean = false;
     next.leader = choose_leader(next, &unclean);
+    if (next.leader == kNoLeader && next.isr.empty()) {
+      next.leader = recover_leader(next);
+      if (next.leader != kNoLeader) next.isr = {next.leader};
+    }
     if (next.leader == kNoLeader) continue;
     if (unclean) next.isr = {next.leader};
     next.leader_epoch++;

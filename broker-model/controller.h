@@ -3,6 +3,12 @@
 // validates ISR changes (KIP-841). The quorum of several controllers (KIP-595)
 // replaces the single log behind the same requests.
 //
+// KIP-966 (last replica standing): a broker that comes back from an unclean
+// shutdown (any crash: it cannot know whether its page cache survived)
+// leaves the ISR even where it was the last member; such a partition is
+// recovered from the replica with the longest log once every replica has
+// reported. The hw-ignores-min-isr bug switches this off.
+//
 // INVARIANTS (checked by the InvariantMonitor when records are committed):
 //   - a leader is always a member of the ISR (clean election), or the ISR is
 //     exactly the leader after an unclean election;
@@ -49,6 +55,10 @@ class Controller {
   // The leader `state` should get after `broker` is fenced, or nullopt.
   PartitionState without_broker(const PartitionState& state, int32_t broker, bool* unclean) const;
   int32_t choose_leader(const PartitionState& state, bool* unclean) const;
+  // KIP-966 unclean recovery of a partition whose ISR is empty: once every
+  // replica is alive and has reported its log, the one with the greatest
+  // (last epoch, log end offset). kNoLeader while waiting.
+  int32_t recover_leader(const PartitionState& state) const;
   bool alive(int32_t broker) const;
 
   sim::Node& node_;
@@ -56,6 +66,9 @@ class Controller {
   MetadataImage image_;
   std::vector<MetadataRecord> log_;
   std::map<int32_t, sim::SimTime> last_heartbeat_;
+  // KIP-966: each broker's replica log ends, as last reported in this
+  // registration (cleared when it registers again).
+  std::map<int32_t, std::map<TopicPartition, ReplicaLogInfo>> log_info_;
   sim::WaitQueue metadata_waiters_;
   int64_t session_timeout_ms_;
 };

@@ -178,11 +178,21 @@ struct BrokerRegistrationResponse : ResponseOf<ApiKey::kBrokerRegistration> {
   int64_t broker_epoch = -1;
 };
 
+// A replica's log end, for KIP-966's unclean recovery (GetReplicaLogInfo).
+struct ReplicaLogInfo {
+  TopicPartition tp;
+  int32_t last_epoch = kNoEpoch;
+  int64_t log_end_offset = 0;
+};
+
 struct BrokerHeartbeatRequest : RequestOf<ApiKey::kBrokerHeartbeat> {
   int32_t broker_id = 0;
   int64_t broker_epoch = -1;
   int64_t metadata_offset = -1;  // how far the broker has applied the metadata log
   bool want_fence = false;
+  // The broker's replicas (carried here instead of a separate
+  // GetReplicaLogInfo request).
+  std::vector<ReplicaLogInfo> replicas;
 };
 
 struct BrokerHeartbeatResponse : ResponseOf<ApiKey::kBrokerHeartbeat> {
