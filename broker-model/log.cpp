@@ -148,6 +148,13 @@ void Log::roll() {
   recovery_point_ = std::max(recovery_point_, base);
 }
 
+void Log::assign_epoch(int32_t epoch, int64_t start_offset) {
+  if (start_offset > log_end_offset())
+    throw std::logic_error(dir_ + ": epoch " + std::to_string(epoch) + " assigned at " + std::to_string(start_offset) +
+                           ", beyond the LEO " + std::to_string(log_end_offset()));
+  epoch_cache_.assign(epoch, start_offset);
+}
+
 // ---- reads ----
 
 int32_t Log::last_batch_epoch() const {

@@ -120,7 +120,8 @@ class Log {
   // maybeAssignEpochStartOffset). A new leader calls it with its LEO before
   // appending anything, so that OffsetsForLeaderEpoch answers correctly for
   // the previous epoch (KAFKA-7415).
-  void assign_epoch(int32_t epoch, int64_t start_offset) { epoch_cache_.assign(epoch, start_offset); }
+  // REQUIRES: epoch >= 0 and 0 <= start_offset <= log_end_offset().
+  void assign_epoch(int32_t epoch, int64_t start_offset);
 
   // Whole batches, from the one holding `from_offset` on, in offset order:
   // at least one batch when there is any (even if larger than max_bytes, as

@@ -165,3 +165,9 @@ TEST_CASE("the same appends give the same files and bytes on every run") {
   REQUIRE(first.find("orders-0/00000000000000000000.log=") != std::string::npos);
   REQUIRE(run() == first);
 }
+
+TEST_CASE("an epoch start beyond the LEO is a programming error") {
+  Disk disk;
+  auto log = Log::open(disk, kDir, {});
+  REQUIRE_THROWS_AS(log->assign_epoch(1, 1), std::logic_error);
+}
