@@ -41,6 +41,13 @@ class Broker {
   // Wakes fetch requests parked for data (new records or a new HW).
   void notify_fetchers() { fetch_waiters_.notify_all(); }
 
+  // The local replica of `tp`, or nullptr (for tests and reports).
+  Partition* find_partition(const TopicPartition& tp) {
+    auto it = partitions_.find(tp);
+    return it == partitions_.end() ? nullptr : it->second.get();
+  }
+  bool fenced() const { return fenced_; }
+
  private:
   std::unique_ptr<Response> handle(Request& request);
   std::unique_ptr<Response> produce(const ProduceRequest& r);
