@@ -72,6 +72,8 @@ std::vector<int32_t> Cluster::bootstrap() const {
 
 InvariantMonitor& Cluster::invariants() { return shared_->invariants; }
 
+const MetadataImage& Cluster::committed_metadata() const { return shared_->truth; }
+
 std::vector<std::string> Cluster::invariant_violations() const {
   std::vector<std::string> names;
   for (const InvariantViolation& v : shared_->invariants.violations()) {

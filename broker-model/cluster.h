@@ -16,6 +16,7 @@ namespace kafkasim::kafka {
 
 class InvariantMonitor;
 class ClusterState;
+class MetadataImage;
 
 struct TopicSpec {
   std::string name;
@@ -63,6 +64,8 @@ class Cluster {
   std::vector<int32_t> bootstrap() const;
 
   InvariantMonitor& invariants();
+  // The committed metadata as the controller applied it (ground truth).
+  const MetadataImage& committed_metadata() const;
   // Names of the model invariants broken so far, each once, in the order
   // they were first broken.
   std::vector<std::string> invariant_violations() const;
