@@ -73,7 +73,7 @@ TEST_CASE("the same seed gives the same trace hash, and --bug joins the repro li
   CHECK(j.at("bugs") == json::array({"no-dedup-window"}));
 }
 
-TEST_CASE("--shard splits a sweep: the shards together run every seed once, with the same results", "[model]") {
+TEST_CASE("shards split a sweep: together they run every seed once, with the same results", "[model]") {
   TempDir dir;
   const std::string scenario = dir.write("smoke.json", small_scenario());
   const auto all = hashes_by_seed(run_kafkasim({"run", scenario, "--seeds", "1..5", "--json", "--quiet"}));
@@ -89,7 +89,7 @@ TEST_CASE("--shard splits a sweep: the shards together run every seed once, with
   CHECK(merged == all);
 }
 
-TEST_CASE("--jobs runs seeds in parallel processes with the same results as one at a time", "[model]") {
+TEST_CASE("parallel jobs run seeds in processes with the same results as one at a time", "[model]") {
   TempDir dir;
   const std::string scenario = dir.write("smoke.json", small_scenario());
   Output serial = run_kafkasim({"run", scenario, "--seeds", "1..4", "--json"});
@@ -110,7 +110,7 @@ TEST_CASE("a sweep prints a summary on stderr and nothing with --quiet", "[model
   CHECK(q.err.empty());
 }
 
-TEST_CASE("a single seed with --out writes its folder; replay reproduces it", "[model]") {
+TEST_CASE("a single seed with --out writes its folder, and replay reproduces it", "[model]") {
   TempDir dir;
   const std::string scenario = dir.write("smoke.json", small_scenario());
   const std::string out = dir.path("out");
