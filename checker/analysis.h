@@ -79,10 +79,9 @@ void find_offset_anomalies(const Facts& f, Findings& out);
 void find_read_anomalies(const Facts& f, Findings& out);
 // lost-write and unseen.
 void find_lost_writes(const Facts& f, Findings& out);
-// int-poll-skip, int-nonmonotonic-poll, int-send-skip, int-nonmonotonic-send.
-void find_internal_anomalies(const Facts& f, Findings& out);
-// poll-skip, nonmonotonic-poll, nonmonotonic-send.
-void find_process_anomalies(const Facts& f, Findings& out);
+// poll-skip, nonmonotonic-poll, nonmonotonic-send, int-poll-skip,
+// int-nonmonotonic-poll, int-send-skip, int-nonmonotonic-send.
+void find_order_anomalies(const Facts& f, Findings& out);
 // G0 and G1c.
 void find_cycles(const Facts& f, bool ww_deps, Findings& out);
 

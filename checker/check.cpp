@@ -21,8 +21,7 @@ Verdict check(const History& h, const Options& opts) {
   find_offset_anomalies(facts, found);
   find_read_anomalies(facts, found);
   find_lost_writes(facts, found);
-  find_internal_anomalies(facts, found);
-  find_process_anomalies(facts, found);
+  find_order_anomalies(facts, found);
   find_cycles(facts, opts.ww_deps, found);
   v.anomalies = found.take();
 

@@ -8,6 +8,11 @@
 // at most one cycle of each kind: the shortest, by breadth-first search,
 // through the candidate edges tried (all of them in small components; in
 // large ones, in op order until a work budget is spent).
+//
+// The graph is never stored: an op's incoming edges follow from its own
+// events (the writers of what it read, the writers of the values before
+// what it sent), so the search runs on the reversed graph, whose cycles
+// are those of the graph reversed.
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -21,84 +26,81 @@ namespace {
 constexpr std::uint32_t kWw = 0x80000000u;  // edge flag: a ww edge
 constexpr std::uint64_t kSearchBudget = 4'000'000;
 
-struct Graph {
-  std::vector<OpPos> op_of;            // node -> op
-  std::vector<std::uint32_t> node_of;  // op -> node, or kNone
-  std::vector<std::uint64_t> begin;    // CSR offsets, size nodes + 1
-  std::vector<std::uint32_t> adj;      // target node, | kWw for a ww edge
+class ReversedGraph {
+ public:
+  ReversedGraph(const Facts& f, bool ww_deps) : f_(f), ww_deps_(ww_deps), node_of_(f.h.size(), kNone) {
+    for (std::size_t pos = 0; pos < f.h.size(); ++pos) {
+      const Op& op = f.h.op(pos);
+      if (op.type == OpType::invoke) continue;
+      if (op.f != OpFn::send && op.f != OpFn::poll && op.f != OpFn::txn) continue;
+      node_of_[pos] = static_cast<std::uint32_t>(op_of_.size());
+      op_of_.push_back(static_cast<OpPos>(pos));
+    }
+  }
 
-  std::size_t size() const { return op_of.size(); }
+  std::size_t size() const { return op_of_.size(); }
+  OpPos op_of(std::uint32_t node) const { return op_of_[node]; }
+
+  // Appends to `out` the edges into `node` in the dependency graph, as
+  // reversed edges node -> source (| kWw for a ww edge).
+  void edges(std::uint32_t node, std::vector<std::uint32_t>& out) const {
+    OpPos y = op_of_[node];
+    for (const Event& ev : f_.h.events(f_.h.op(y))) {
+      if (ev.kind == EventKind::read) {
+        OpPos w = f_.writer[ev.id];
+        if (w != kNone && w != y) out.push_back(node_of_[w]);
+      } else if (ev.kind == EventKind::send && ww_deps_ && f_.writer[ev.id] == y) {
+        KeyId k = f_.h.elem_key(ev.id);
+        for (std::int32_t p : f_.vo.positions_of(ev.id)) {
+          if (p < 1 || f_.vo.at(k, p) != ev.id) continue;
+          OpPos w = f_.writer[f_.vo.at(k, p - 1)];
+          if (w != kNone && w != y) out.push_back(node_of_[w] | kWw);
+        }
+      }
+    }
+  }
+
+ private:
+  const Facts& f_;
+  bool ww_deps_;
+  std::vector<std::uint32_t> node_of_;
+  std::vector<OpPos> op_of_;
 };
-
-template <class Emit>
-void for_each_edge(const Facts& f, bool ww_deps, const Graph& g, Emit emit) {
-  for (std::uint32_t n = 0; n < g.size(); ++n) {
-    OpPos pos = g.op_of[n];
-    for (const Event& ev : f.h.events(f.h.op(pos))) {
-      if (ev.kind != EventKind::read) continue;
-      OpPos w = f.writer[ev.id];
-      if (w != kNone && w != pos) emit(g.node_of[w], n);
-    }
-  }
-  if (!ww_deps) return;
-  for (KeyId k = 0; k < f.h.key_count(); ++k) {
-    for (std::int32_t p = 1; p < f.vo.positions(k); ++p) {
-      OpPos a = f.writer[f.vo.at(k, p - 1)], b = f.writer[f.vo.at(k, p)];
-      if (a != kNone && b != kNone && a != b) emit(g.node_of[a], g.node_of[b] | kWw);
-    }
-  }
-}
-
-Graph build_graph(const Facts& f, bool ww_deps) {
-  Graph g;
-  g.node_of.assign(f.h.size(), kNone);
-  for (std::size_t pos = 0; pos < f.h.size(); ++pos) {
-    const Op& op = f.h.op(pos);
-    if (op.type == OpType::invoke) continue;
-    if (op.f != OpFn::send && op.f != OpFn::poll && op.f != OpFn::txn) continue;
-    g.node_of[pos] = static_cast<std::uint32_t>(g.op_of.size());
-    g.op_of.push_back(static_cast<OpPos>(pos));
-  }
-  g.begin.assign(g.size() + 1, 0);
-  for_each_edge(f, ww_deps, g, [&](std::uint32_t from, std::uint32_t) { ++g.begin[from + 1]; });
-  for (std::size_t n = 0; n < g.size(); ++n) g.begin[n + 1] += g.begin[n];
-  g.adj.resize(g.begin[g.size()]);
-  std::vector<std::uint64_t> fill(g.begin.begin(), g.begin.end() - 1);
-  for_each_edge(f, ww_deps, g, [&](std::uint32_t from, std::uint32_t to) { g.adj[fill[from]++] = to; });
-  return g;
-}
 
 bool usable(std::uint32_t edge, bool ww_only) { return !ww_only || (edge & kWw); }
 
 // Tarjan's strongly connected components, without recursion. Returns each
 // component of two or more nodes, nodes ascending; `comp` maps nodes to a
 // component id (kNone for trivial ones).
-std::vector<std::vector<std::uint32_t>> components(const Graph& g, bool ww_only,
+std::vector<std::vector<std::uint32_t>> components(const ReversedGraph& g, bool ww_only,
                                                    std::vector<std::uint32_t>& comp) {
   const std::size_t n = g.size();
-  std::vector<std::uint32_t> idx(n, kNone), low(n, 0), stack;
+  std::vector<std::uint32_t> idx(n, kNone), low(n, 0), stack, edges;
   std::vector<std::uint8_t> on(n, 0);
   struct Frame {
     std::uint32_t v;
-    std::uint64_t e;
+    std::size_t begin, next, end;  // the node's edges in `edges`
   };
   std::vector<Frame> call;
   std::vector<std::vector<std::uint32_t>> out;
   comp.assign(n, kNone);
-  std::uint32_t next = 0;
+  std::uint32_t counter = 0;
   auto visit = [&](std::uint32_t v) {
-    idx[v] = low[v] = next++;
+    idx[v] = low[v] = counter++;
     stack.push_back(v);
     on[v] = 1;
-    call.push_back(Frame{v, g.begin[v]});
+    std::size_t begin = edges.size();
+    g.edges(v, edges);
+    call.push_back(Frame{v, begin, begin, edges.size()});
   };
   for (std::uint32_t s = 0; s < n; ++s) {
     if (idx[s] != kNone) continue;
     visit(s);
     while (!call.empty()) {
-      std::uint32_t v = call.back().v;
-      if (call.back().e < g.begin[v + 1]) {
-        std::uint32_t edge = g.adj[call.back().e++];
+      Frame& fr = call.back();
+      std::uint32_t v = fr.v;
+      if (fr.next < fr.end) {
+        std::uint32_t edge = edges[fr.next++];
         if (!usable(edge, ww_only)) continue;
         std::uint32_t w = edge & ~kWw;
         if (idx[w] == kNone) {
@@ -108,6 +110,7 @@ std::vector<std::vector<std::uint32_t>> components(const Graph& g, bool ww_only,
         }
         continue;
       }
+      edges.resize(fr.begin);  // the top frame's edges are the last ones
       if (low[v] == idx[v]) {
         std::vector<std::uint32_t> members;
         std::uint32_t w;
@@ -138,27 +141,27 @@ struct Cycle {
 
 class CycleSearch {
  public:
-  CycleSearch(const Graph& g, const std::vector<std::uint32_t>& comp, bool ww_only)
+  CycleSearch(const ReversedGraph& g, const std::vector<std::uint32_t>& comp, bool ww_only)
       : g_(g), comp_(comp), ww_only_(ww_only), parent_(g.size(), kNone), parent_ww_(g.size(), 0) {}
 
-  // The shortest cycle found through candidate edges of component c whose
-  // kind is `candidate_ww`.
+  // The shortest cycle of the reversed graph found through a candidate edge
+  // of component c whose kind is `candidate_ww`.
   std::optional<Cycle> shortest(std::uint32_t c, const std::vector<std::uint32_t>& members,
                                 bool candidate_ww) {
     std::optional<Cycle> best;
     std::uint64_t work = 0;
-    std::uint64_t last = ~std::uint64_t{0};
-    for (std::uint32_t v : members) {
-      for (std::uint64_t e = g_.begin[v]; e < g_.begin[v + 1]; ++e) {
-        std::uint32_t edge = g_.adj[e];
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t u : members) {
+      out.clear();
+      g_.edges(u, out);
+      std::uint32_t last = kNone;
+      for (std::uint32_t edge : out) {
         if (((edge & kWw) != 0) != candidate_ww) continue;
         std::uint32_t w = edge & ~kWw;
-        if (comp_[w] != c) continue;
-        std::uint64_t pair = (std::uint64_t{v} << 32) | w;
-        if (pair == last) continue;
-        last = pair;
+        if (comp_[w] != c || w == last) continue;
+        last = w;
         if (best && (best->nodes.size() == 2 || work > kSearchBudget)) return best;
-        std::optional<Cycle> cyc = through(v, w, candidate_ww, c, work);
+        std::optional<Cycle> cyc = through(u, w, candidate_ww, c, work);
         if (cyc && (!best || cyc->nodes.size() < best->nodes.size())) best = std::move(cyc);
       }
     }
@@ -166,54 +169,54 @@ class CycleSearch {
   }
 
  private:
-  // Breadth-first from w back to v inside component c: the shortest cycle
-  // through edge v -> w.
-  std::optional<Cycle> through(std::uint32_t v, std::uint32_t w, bool vw_ww, std::uint32_t c,
+  // Breadth-first from w back to u inside component c: the shortest cycle
+  // through edge u -> w.
+  std::optional<Cycle> through(std::uint32_t u, std::uint32_t w, bool uw_ww, std::uint32_t c,
                                std::uint64_t& work) {
     std::deque<std::uint32_t> queue{w};
-    std::vector<std::uint32_t> touched{w};
+    std::vector<std::uint32_t> touched{w}, out;
     parent_[w] = w;
     bool found = false;
     while (!queue.empty() && !found) {
       std::uint32_t x = queue.front();
       queue.pop_front();
-      for (std::uint64_t e = g_.begin[x]; e < g_.begin[x + 1]; ++e) {
+      out.clear();
+      g_.edges(x, out);
+      for (std::uint32_t edge : out) {
         ++work;
-        std::uint32_t edge = g_.adj[e];
         if (!usable(edge, ww_only_)) continue;
         std::uint32_t y = edge & ~kWw;
         if (comp_[y] != c || parent_[y] != kNone) continue;
         parent_[y] = x;
         parent_ww_[y] = (edge & kWw) != 0;
         touched.push_back(y);
-        if (y == v) {
+        if (y == u) {
           found = true;
           break;
         }
         queue.push_back(y);
       }
     }
-    std::optional<Cycle> out;
+    std::optional<Cycle> cyc;
     if (found) {
-      std::vector<std::uint32_t> chain;  // v, its parent, ..., w
-      for (std::uint32_t x = v;; x = parent_[x]) {
+      std::vector<std::uint32_t> chain;  // u, its parent, ..., w
+      for (std::uint32_t x = u;; x = parent_[x]) {
         chain.push_back(x);
         if (x == w) break;
       }
-      Cycle cyc;
-      cyc.nodes.push_back(v);
-      cyc.ww.push_back(vw_ww);
+      cyc.emplace();
+      cyc->nodes.push_back(u);
+      cyc->ww.push_back(uw_ww);
       for (std::size_t i = chain.size() - 1; i >= 1; --i) {
-        cyc.nodes.push_back(chain[i]);
-        cyc.ww.push_back(parent_ww_[chain[i - 1]] != 0);
+        cyc->nodes.push_back(chain[i]);
+        cyc->ww.push_back(parent_ww_[chain[i - 1]] != 0);
       }
-      out = std::move(cyc);
     }
     for (std::uint32_t x : touched) parent_[x] = kNone;
-    return out;
+    return cyc;
   }
 
-  const Graph& g_;
+  const ReversedGraph& g_;
   const std::vector<std::uint32_t>& comp_;
   bool ww_only_;
   std::vector<std::uint32_t> parent_;
@@ -242,23 +245,28 @@ nlohmann::json explain(const Facts& f, OpPos x, OpPos y, bool ww) {
   return step;
 }
 
-void report(const Facts& f, const Graph& g, const Cycle& c, const char* name, Findings& out) {
-  // Start at the op with the least index.
-  std::size_t n = c.nodes.size(), start = 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if (g.op_of[c.nodes[i]] < g.op_of[c.nodes[start]]) start = i;
-  nlohmann::json ops = nlohmann::json::array(), steps = nlohmann::json::array();
+// Reports a cycle of the reversed graph as the dependency cycle it
+// reverses, starting at its op with the least index.
+void report(const Facts& f, const ReversedGraph& g, const Cycle& rev, const char* name, Findings& out) {
+  // rev: r0 -> r1 -> ... -> rm -> r0 reversed is r0 -> rm -> ... -> r1 -> r0,
+  // where the edge out of r(i+1) is the reverse of r(i) -> r(i+1).
+  std::size_t n = rev.nodes.size();
+  std::vector<OpPos> ops;
+  std::vector<bool> ww;
+  ops.push_back(g.op_of(rev.nodes[0]));
+  for (std::size_t i = n - 1; i >= 1; --i) ops.push_back(g.op_of(rev.nodes[i]));
+  for (std::size_t i = n; i-- > 0;) ww.push_back(rev.ww[i]);
+  std::size_t start = std::min_element(ops.begin(), ops.end()) - ops.begin();
+  nlohmann::json indices = nlohmann::json::array(), steps = nlohmann::json::array();
   for (std::size_t i = 0; i < n; ++i) {
     std::size_t a = (start + i) % n, b = (a + 1) % n;
-    OpPos x = g.op_of[c.nodes[a]], y = g.op_of[c.nodes[b]];
-    ops.push_back(f.index(x));
-    steps.push_back(explain(f, x, y, c.ww[a]));
+    indices.push_back(f.index(ops[a]));
+    steps.push_back(explain(f, ops[a], ops[b], ww[a]));
   }
-  out.add(name, kNone, f.index(g.op_of[c.nodes[start]]), kNone,
-          {{"cycle", ops}, {"steps", steps}});
+  out.add(name, kNone, f.index(ops[start]), kNone, {{"cycle", indices}, {"steps", steps}});
 }
 
-void search(const Facts& f, const Graph& g, bool ww_only, const char* name, Findings& out) {
+void search(const Facts& f, const ReversedGraph& g, bool ww_only, const char* name, Findings& out) {
   std::vector<std::uint32_t> comp;
   auto comps = components(g, ww_only, comp);
   CycleSearch cs(g, comp, ww_only);
@@ -271,8 +279,7 @@ void search(const Facts& f, const Graph& g, bool ww_only, const char* name, Find
 }  // namespace
 
 void find_cycles(const Facts& f, bool ww_deps, Findings& out) {
-  Graph g = build_graph(f, ww_deps);
-  if (g.adj.empty()) return;
+  ReversedGraph g(f, ww_deps);
   if (ww_deps) search(f, g, true, "G0", out);
   search(f, g, false, "G1c", out);
 }

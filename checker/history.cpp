@@ -1,5 +1,6 @@
 #include "checker/history.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -78,7 +79,7 @@ ElemId History::intern_elem(KeyId key, ValueRef value) {
   if (id != kNone) return id;
   if (elems_.size() >= kNone) throw std::length_error("history has too many distinct values");
   id = static_cast<ElemId>(elems_.size());
-  elems_.push_back(Elem{key, str, num});
+  elems_.push_back(Elem{key, str, num, kUnknownOffset});
   elem_index_.insert(h, id);
   return id;
 }
@@ -97,9 +98,33 @@ void History::require_open(const char* what, bool allowed) const {
 }
 
 void History::push_event(EventKind kind, std::uint32_t id, std::int64_t offset) {
-  if (offset < kUnknownOffset) throw std::invalid_argument("offset must be non-negative");
-  if (events_.size() >= kNone) throw std::length_error("history has too many micro-ops");
-  events_.push_back(Event{offset, id, kind});
+  if (offset < kUnknownOffset || offset > kMaxOffset)
+    throw std::invalid_argument("offset must be non-negative and below 2^62");
+  if (event_ids_.size() >= kNone) throw std::length_error("history has too many micro-ops");
+  std::uint8_t tag = static_cast<std::uint8_t>(kind);
+  if (offset >= 0 && (kind == EventKind::send || kind == EventKind::read)) {
+    Elem& el = elems_[id];
+    if (el.offset < 0) el.offset = offset;
+    if (el.offset == offset) {
+      tag |= kOffsetOfElem;
+    } else {
+      tag |= kOffsetExplicit;
+      explicit_offsets_.emplace_back(event_ids_.size(), offset);
+    }
+  }
+  event_ids_.push_back(id);
+  event_tags_.push_back(tag);
+}
+
+std::int64_t Event::offset() const {
+  if (tag_ & History::kOffsetOfElem) return h_->elems_[id].offset;
+  if (tag_ & History::kOffsetExplicit) {
+    const auto& xs = h_->explicit_offsets_;
+    auto it = std::lower_bound(xs.begin(), xs.end(), i_,
+                               [](const auto& x, std::uint64_t y) { return x.first < y; });
+    return it->second;
+  }
+  return kUnknownOffset;
 }
 
 void History::begin_op(OpType type, OpFn f) {
@@ -107,7 +132,7 @@ void History::begin_op(OpType type, OpFn f) {
   open_ = true;
   open_type_ = type;
   open_f_ = f;
-  open_events_ = events_.size();
+  open_events_ = event_ids_.size();
   open_polled_ = false;
 }
 
@@ -140,7 +165,10 @@ void History::rebalanced(KeyId key) {
 
 void History::abandon_op() {
   if (!open_) return;
-  events_.resize(open_events_);
+  event_ids_.truncate(open_events_);
+  event_tags_.truncate(open_events_);
+  while (!explicit_offsets_.empty() && explicit_offsets_.back().first >= open_events_)
+    explicit_offsets_.pop_back();
   open_ = false;
 }
 
@@ -174,7 +202,7 @@ void History::end_op(std::optional<std::int64_t> index, std::int64_t time, std::
   op.type = open_type_;
   op.f = open_f_;
   op.events_begin = static_cast<std::uint32_t>(open_events_);
-  op.events_count = static_cast<std::uint32_t>(events_.size() - open_events_);
+  op.events_count = static_cast<std::uint32_t>(event_ids_.size() - open_events_);
   ops_.push_back(op);
   if (open_f_ == OpFn::subscribe) has_subscribe_ = true;
   open_ = false;

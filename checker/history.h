@@ -2,24 +2,26 @@
 // the shape of jepsen.tests.kafka).
 //
 // Keys are interned to KeyIds; each distinct (key, value) pair is interned
-// to an ElemId. An op is a fixed-size header plus a run of Events in one
-// shared array, so a history of N ops costs O(N + micro-ops) small records
-// and no per-op allocation.
+// to an ElemId. An op is a fixed-size header plus a run of events; an event
+// costs 5 bytes (a value seen at one offset keeps that offset once), so a
+// history of N ops costs O(N + micro-ops) small records and no per-op
+// allocation.
 //
 // Built either by the JSONL reader (history_reader.h) or directly, e.g. by
 // the simulator, through add_op() or the lower-level begin_op()/end_op().
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "checker/chunked.h"
 #include "checker/id_table.h"
 #include "checker/value.h"
 
@@ -39,6 +41,8 @@ bool is_client_fn(OpFn f);
 using KeyId = std::uint32_t;
 using ElemId = std::uint32_t;
 inline constexpr std::int64_t kUnknownOffset = -1;
+// Offsets are below 2^62.
+inline constexpr std::int64_t kMaxOffset = (std::int64_t{1} << 62) - 1;
 inline constexpr std::int32_t kNoProcess = INT32_MIN;
 
 enum class EventKind : std::uint8_t {
@@ -49,10 +53,21 @@ enum class EventKind : std::uint8_t {
   rebalanced,  // a key of the op's Jepsen "rebalance-log"; id: KeyId
 };
 
-struct Event {
-  std::int64_t offset;
+class History;
+
+// One micro-op event of an op. Cheap to copy; offset() is decoded on demand.
+class Event {
+ public:
   std::uint32_t id;
   EventKind kind;
+  // The acknowledged (send) or returned (read) offset, or kUnknownOffset.
+  std::int64_t offset() const;
+
+ private:
+  friend class History;
+  const History* h_;
+  std::uint64_t i_;
+  std::uint8_t tag_;
 };
 
 struct Op {
@@ -63,6 +78,46 @@ struct Op {
   OpFn f;
   std::uint32_t events_begin;
   std::uint32_t events_count;
+};
+
+// The events of one op, decoded on access.
+class EventRange {
+ public:
+  class iterator {
+   public:
+    using value_type = Event;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(const History* h, std::uint64_t i) : h_(h), i_(i) {}
+    Event operator*() const;
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator t = *this;
+      ++i_;
+      return t;
+    }
+    bool operator==(const iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const History* h_ = nullptr;
+    std::uint64_t i_ = 0;
+  };
+
+  EventRange(const History* h, std::uint64_t begin, std::uint32_t count)
+      : h_(h), begin_(begin), count_(count) {}
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  Event operator[](std::size_t i) const { return *iterator(h_, begin_ + i); }
+  iterator begin() const { return iterator(h_, begin_); }
+  iterator end() const { return iterator(h_, begin_ + count_); }
+
+ private:
+  const History* h_;
+  std::uint64_t begin_;
+  std::uint32_t count_;
 };
 
 // Micro-ops for add_op().
@@ -81,8 +136,13 @@ struct Poll {
 };
 using MicroOp = std::variant<Send, Poll>;
 
+// Move-only.
 class History {
  public:
+  History() = default;
+  History(History&&) = default;
+  History& operator=(History&&) = default;
+
   // Appends one op. `index` defaults to the previous op's index + 1 (0 for
   // the first). Throws std::invalid_argument when the op breaks a rule below
   // (see begin_op/end_op).
@@ -114,33 +174,55 @@ class History {
 
   std::size_t size() const { return ops_.size(); }
   const Op& op(std::size_t pos) const { return ops_[pos]; }
-  const std::vector<Op>& ops() const { return ops_; }
-  std::span<const Event> events(const Op& op) const {
-    return {events_.data() + op.events_begin, op.events_count};
-  }
+  EventRange events(const Op& op) const { return EventRange(this, op.events_begin, op.events_count); }
 
+  // Micro-op events in all ops: sends, polls, records read, keys.
+  std::size_t event_count() const { return event_ids_.size(); }
   std::size_t key_count() const { return key_names_.size(); }
   const std::string& key_name(KeyId k) const { return key_names_[k]; }
   std::size_t elem_count() const { return elems_.size(); }
   KeyId elem_key(ElemId e) const { return elems_[e].key; }
   ValueRef elem_value(ElemId e) const;
+  // The first offset any event gave the value, or kUnknownOffset.
+  std::int64_t elem_offset(ElemId e) const { return elems_[e].offset; }
 
   // True if some op has f subscribe (Jepsen's :sub-via includes :subscribe).
   bool has_subscribe() const { return has_subscribe_; }
 
  private:
+  friend class EventRange::iterator;
+  friend class Event;
+
+  // An event is stored as its id and a tag: the kind in the low bits, and
+  // how to find its offset: unknown, the value's first offset (the common
+  // case), or in explicit_offsets_ (a value seen at several offsets).
+  enum : std::uint8_t { kOffsetUnknown = 0, kOffsetOfElem = 1 << 3, kOffsetExplicit = 2 << 3 };
+  static constexpr std::uint8_t kKindMask = 7;
+
   struct Elem {
     KeyId key;
     std::uint32_t str;  // index into strings_, or kNone for an integer value
     std::int64_t num;
+    std::int64_t offset;
   };
   ElemId intern_elem(KeyId key, ValueRef value);
   std::uint32_t intern_string(std::string_view s);
   void push_event(EventKind kind, std::uint32_t id, std::int64_t offset);
   void require_open(const char* what, bool allowed) const;
+  Event event_at(std::uint64_t i) const {
+    Event ev;
+    ev.id = event_ids_[i];
+    ev.tag_ = event_tags_[i];
+    ev.kind = static_cast<EventKind>(ev.tag_ & kKindMask);
+    ev.h_ = this;
+    ev.i_ = i;
+    return ev;
+  }
 
-  std::vector<Op> ops_;
-  std::vector<Event> events_;
+  Chunked<Op> ops_;
+  Chunked<std::uint32_t> event_ids_;
+  Chunked<std::uint8_t> event_tags_;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> explicit_offsets_;  // by event
   std::vector<std::string> key_names_;
   IdTable key_index_;
   std::vector<std::string> strings_;
@@ -155,5 +237,7 @@ class History {
   bool open_polled_ = false;
   bool has_subscribe_ = false;
 };
+
+inline Event EventRange::iterator::operator*() const { return h_->event_at(i_); }
 
 }  // namespace kafkasim::checker

@@ -48,7 +48,7 @@ void put_offset(std::string& out, std::int64_t o) {
 
 // Writes the records of one poll, grouped by key in order of first
 // appearance.
-void put_records(std::string& out, const History& h, std::span<const Event> reads) {
+void put_records(std::string& out, const History& h, const std::vector<Event>& reads) {
   out += '{';
   std::vector<KeyId> keys;
   for (const Event& ev : reads) {
@@ -67,7 +67,7 @@ void put_records(std::string& out, const History& h, std::span<const Event> read
       if (!first) out += ',';
       first = false;
       out += '[';
-      put_offset(out, ev.offset);
+      put_offset(out, ev.offset());
       out += ',';
       put_value(out, h, ev.id);
       out += ']';
@@ -111,22 +111,23 @@ void append_op_jsonl(const History& h, std::size_t pos, std::string& out) {
         out += "[\"send\",";
         put_string(out, h.key_name(h.elem_key(ev.id)));
         out += ',';
-        bool pair = op.type != OpType::invoke && (ev.offset >= 0 || op.type == OpType::ok);
+        bool pair = op.type != OpType::invoke && (ev.offset() >= 0 || op.type == OpType::ok);
         if (pair) {
           out += '[';
-          put_offset(out, ev.offset);
+          put_offset(out, ev.offset());
           out += ',';
         }
         put_value(out, h, ev.id);
         if (pair) out += ']';
         out += ']';
       } else {  // poll
-        std::size_t j = i + 1;
-        while (j < events.size() && events[j].kind == EventKind::read) ++j;
+        std::vector<Event> reads;
+        for (std::size_t j = i + 1; j < events.size() && events[j].kind == EventKind::read; ++j)
+          reads.push_back(events[j]);
         out += "[\"poll\"";
-        if (op.type != OpType::invoke || j > i + 1) {
+        if (op.type != OpType::invoke || !reads.empty()) {
           out += ',';
-          put_records(out, h, events.subspan(i + 1, j - i - 1));
+          put_records(out, h, reads);
         }
         out += ']';
       }

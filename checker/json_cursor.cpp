@@ -39,25 +39,6 @@ void JsonCursor::fail(const std::string& what) const {
   throw JsonSyntaxError(column(), "invalid JSON at column " + std::to_string(column()) + ": " + what);
 }
 
-void JsonCursor::skip_ws() {
-  while (pos_ < text_.size()) {
-    char c = text_[pos_];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-    ++pos_;
-  }
-}
-
-char JsonCursor::peek() {
-  skip_ws();
-  return pos_ < text_.size() ? text_[pos_] : '\0';
-}
-
-bool JsonCursor::consume(char c) {
-  if (peek() != c) return false;
-  ++pos_;
-  return true;
-}
-
 void JsonCursor::expect(char c, const char* context) {
   if (consume(c)) return;
   std::string got = pos_ < text_.size() ? std::string("'") + text_[pos_] + "'" : "the end of the line";
@@ -68,12 +49,14 @@ std::string_view JsonCursor::string(std::string& scratch) {
   ++pos_;  // opening quote
   std::size_t start = pos_;
   // Fast path: no escapes.
-  while (pos_ < text_.size()) {
-    char c = text_[pos_];
-    if (c == '"') return text_.substr(start, pos_++ - start);
-    if (c == '\\') break;
-    if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
-    ++pos_;
+  {
+    const char* const base = text_.data();
+    const char* p = base + pos_;
+    const char* const end = base + text_.size();
+    while (p != end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) ++p;
+    pos_ = static_cast<std::size_t>(p - base);
+    if (p != end && *p == '"') return text_.substr(start, pos_++ - start);
+    if (p != end && *p != '\\') fail("control character in a string");
   }
   scratch.assign(text_.data() + start, pos_ - start);
   while (pos_ < text_.size()) {
@@ -134,46 +117,53 @@ std::string_view JsonCursor::string(std::string& scratch) {
 }
 
 JsonCursor::Number JsonCursor::number() {
-  bool neg = false;
-  if (text_[pos_] == '-') {
-    neg = true;
-    ++pos_;
+  const char* const base = text_.data();
+  const char* p = base + pos_;
+  const char* const end = base + text_.size();
+  bool neg = *p == '-';
+  if (neg) ++p;
+  if (p == end || !is_digit(*p)) {
+    pos_ = static_cast<std::size_t>(p - base);
+    fail("bad number");
   }
-  if (pos_ >= text_.size() || !is_digit(text_[pos_])) fail("bad number");
   Number n{true, true, 0};
-  if (text_[pos_] == '0') {
-    ++pos_;
+  if (*p == '0') {
+    ++p;
   } else {
-    // Accumulate as a negative number so that INT64_MIN fits.
-    std::int64_t acc = 0;
-    while (pos_ < text_.size() && is_digit(text_[pos_])) {
-      int d = text_[pos_++] - '0';
-      if (acc < (INT64_MIN + d) / 10) n.in_range = false;
-      if (n.in_range) acc = acc * 10 - d;
+    // Up to 19 digits fit in a uint64_t.
+    std::uint64_t acc = 0;
+    const char* start = p;
+    const char* stop = end - p > 19 ? p + 19 : end;
+    while (p != stop && is_digit(*p)) acc = acc * 10 + static_cast<std::uint64_t>(*p++ - '0');
+    while (p != end && is_digit(*p)) ++p;
+    const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+    if (p - start > 19 || acc > limit) {
+      n.in_range = false;
+    } else {
+      n.value = neg ? static_cast<std::int64_t>(0 - acc) : static_cast<std::int64_t>(acc);
     }
-    if (!neg) {
-      if (acc == INT64_MIN) n.in_range = false;
-      acc = -acc;
+  }
+  if (p != end && (*p == '.' || *p == 'e' || *p == 'E')) {
+    n = Number{false, false, 0};
+    if (*p == '.') {
+      ++p;
+      if (p == end || !is_digit(*p)) {
+        pos_ = static_cast<std::size_t>(p - base);
+        fail("bad number");
+      }
+      while (p != end && is_digit(*p)) ++p;
     }
-    n.value = n.in_range ? acc : 0;
+    if (p != end && (*p == 'e' || *p == 'E')) {
+      ++p;
+      if (p != end && (*p == '+' || *p == '-')) ++p;
+      if (p == end || !is_digit(*p)) {
+        pos_ = static_cast<std::size_t>(p - base);
+        fail("bad number");
+      }
+      while (p != end && is_digit(*p)) ++p;
+    }
   }
-  if (pos_ < text_.size() && text_[pos_] == '.') {
-    n.integer = false;
-    ++pos_;
-    if (pos_ >= text_.size() || !is_digit(text_[pos_])) fail("bad number");
-    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-  }
-  if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-    n.integer = false;
-    ++pos_;
-    if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-    if (pos_ >= text_.size() || !is_digit(text_[pos_])) fail("bad number");
-    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-  }
-  if (!n.integer) {
-    n.in_range = false;
-    n.value = 0;
-  }
+  pos_ = static_cast<std::size_t>(p - base);
   return n;
 }
 

@@ -27,10 +27,17 @@ class JsonCursor {
       : text_(text), base_(column_base) {}
 
   // The next significant character, or '\0' at the end. Skips whitespace.
-  char peek();
+  char peek() {
+    skip_ws();
+    return pos_ < text_.size() ? text_[pos_] : '\0';
+  }
   bool at_end() { return peek() == '\0'; }
   // Consumes `c` if it is next.
-  bool consume(char c);
+  bool consume(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
   // Consumes `c` or throws JsonSyntaxError mentioning `context`.
   void expect(char c, const char* context);
 
@@ -62,7 +69,13 @@ class JsonCursor {
   [[noreturn]] void fail(const std::string& what) const;
 
  private:
-  void skip_ws();
+  void skip_ws() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+      ++pos_;
+    }
+  }
   void skip_string();
   void skip_literal();
   void skip_number();

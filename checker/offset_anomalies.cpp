@@ -31,7 +31,7 @@ class Observers {
       for (const Event& ev : f.h.events(op)) {
         if (ev.kind != EventKind::read && !(ev.kind == EventKind::send && f.committed[pos])) continue;
         if (!interesting[ev.id]) continue;
-        auto it = first_.find({ev.id, ev.offset});
+        auto it = first_.find({ev.id, ev.offset()});
         if (it != first_.end() && it->second < 0) it->second = op.index;
       }
     }

@@ -25,7 +25,7 @@ void find_read_anomalies(const Facts& f, Findings& out) {
         out.add("G1a", k, op.index, ev.id,
                 {{"key", f.key_json(k)},
                  {"value", f.value_json(ev.id)},
-                 {"offset", Facts::offset_json(ev.offset)},
+                 {"offset", Facts::offset_json(ev.offset())},
                  {"writer", f.index(f.writer[ev.id])},
                  {"reader", op.index}});
       }
@@ -46,7 +46,7 @@ void find_read_anomalies(const Facts& f, Findings& out) {
       out.add("precommitted-read", k, op.index, ev.id,
               {{"key", f.key_json(k)},
                {"value", f.value_json(ev.id)},
-               {"offset", Facts::offset_json(ev.offset)},
+               {"offset", Facts::offset_json(ev.offset())},
                {"op", op.index}});
     }
   }

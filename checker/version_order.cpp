@@ -20,13 +20,14 @@ VersionOrders::VersionOrders(const History& h, const std::vector<std::uint8_t>& 
     if (op.f != OpFn::send && op.f != OpFn::poll && op.f != OpFn::txn) continue;
     bool took_effect = committed[pos];
     for (const Event& ev : h.events(op)) {
-      if (ev.offset < 0) continue;
       if (ev.kind != EventKind::read && !(ev.kind == EventKind::send && took_effect)) continue;
+      std::int64_t o = ev.offset();
+      if (o < 0) continue;
       std::int64_t& s = seen[ev.id];
       if (s == kUnseen) {
-        s = ev.offset;
-      } else if (s != ev.offset) {
-        extra.emplace_back(ev.id, ev.offset);
+        s = o;
+      } else if (s != o) {
+        extra.emplace_back(ev.id, o);
       }
     }
   }

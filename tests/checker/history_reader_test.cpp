@@ -43,13 +43,13 @@ TEST_CASE("The reader keeps every op of SPEC's example", "[checker]") {
   CHECK(ok.type == OpType::ok);
   CHECK(ok.f == OpFn::send);
   REQUIRE(h.events(ok).size() == 1);
-  CHECK(h.events(ok)[0].offset == 42);
+  CHECK(h.events(ok)[0].offset() == 42);
   CHECK(h.elem_value(h.events(ok)[0].id).num == 17);
   auto poll = h.events(h.op(3));
   REQUIRE(poll.size() == 3);
   CHECK(poll[0].kind == EventKind::poll);
   CHECK(poll[1].kind == EventKind::read);
-  CHECK(poll[1].offset == 41);
+  CHECK(poll[1].offset() == 41);
 }
 
 TEST_CASE("An integer key equals its decimal string", "[checker]") {
@@ -101,11 +101,14 @@ TEST_CASE("Info and fail ops may carry their invoked value or none", "[checker]"
 {"index":2,"process":1,"type":"info","f":"poll"}
 )");
   CHECK(h.size() == 3);
-  CHECK(h.events(h.op(0))[0].offset == kUnknownOffset);
+  CHECK(h.events(h.op(0))[0].offset() == kUnknownOffset);
 }
 
 TEST_CASE("Blank lines and CRLF line ends are accepted", "[checker]") {
-  History h = read_history_string("\n" + kOk.substr(0, kOk.size() - 1) + "\r\n   \n");
+  std::string text = "\n";
+  text.append(kOk, 0, kOk.size() - 1);
+  text.append("\r\n   \n");
+  History h = read_history_string(text);
   CHECK(h.size() == 1);
 }
 
