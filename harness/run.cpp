@@ -113,7 +113,7 @@ ojson parameters_json(const Scenario& s, const RunOptions& o, const std::vector<
   p["recovery_ms"] = s.recovery_ms;
   p["slice_ms"] = kSliceMs;
   ojson streams = ojson::object();
-  for (const char* name : {"scheduler", "network", "nemesis", "disk-tear"}) {
+  for (const char* name : {"scheduler", "network", "nemesis", "workload", "disk-tear"}) {
     streams[name] = sim::to_hex64(sim::derive_seed(o.seed, name));
   }
   p["streams"] = std::move(streams);
