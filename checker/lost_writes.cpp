@@ -36,8 +36,8 @@ void find_lost_writes(const Facts& f, Findings& out) {
                 {{"key", f.key_json(k)},
                  {"value", f.value_json(e)},
                  {"offset", vo.offset_at(k, first)},
-                 {"index", first},
-                 {"max_read_index", bound},
+                 {"position", first},
+                 {"max_read_position", bound},
                  {"max_read_offset", vo.offset_at(k, bound)},
                  {"writer", f.index(w)},
                  {"max_read", f.index(f.first_ok_reader[bound_elem])}});

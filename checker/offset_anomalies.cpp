@@ -73,7 +73,7 @@ void find_offset_anomalies(const Facts& f, Findings& out) {
     }
     std::int64_t offset = vo.offset_at(k, p);
     out.add("inconsistent-offsets", k, offset, kNone,
-            {{"key", f.key_json(k)}, {"offset", offset}, {"index", p}, {"values", values}, {"ops", ops}});
+            {{"key", f.key_json(k)}, {"offset", offset}, {"position", p}, {"values", values}, {"ops", ops}});
   }
 
   for (ElemId e : dups) {

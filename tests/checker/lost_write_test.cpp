@@ -21,8 +21,8 @@ TEST_CASE("An acknowledged send below the highest read and never read is a lost 
   CHECK(found(v, "lost-write") == std::vector<json>{{{"key", "orders/0"},
                                                     {"value", 17},
                                                     {"offset", 42},
-                                                    {"index", 1},
-                                                    {"max_read_index", 2},
+                                                    {"position", 1},
+                                                    {"max_read_position", 2},
                                                     {"max_read_offset", 43},
                                                     {"writer", w},
                                                     {"max_read", r}}});
@@ -61,8 +61,8 @@ TEST_CASE("An info txn proven by a read of another of its sends can lose a write
   CHECK(found(v, "lost-write") == std::vector<json>{{{"key", "x"},
                                                     {"value", 17},
                                                     {"offset", 42},
-                                                    {"index", 1},
-                                                    {"max_read_index", 2},
+                                                    {"position", 1},
+                                                    {"max_read_position", 2},
                                                     {"max_read_offset", 43},
                                                     {"writer", w},
                                                     {"max_read", r}}});

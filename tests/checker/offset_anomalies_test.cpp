@@ -14,7 +14,7 @@ TEST_CASE("Two acknowledged sends at one offset are inconsistent offsets", "[che
   Verdict v = t.check();
   CHECK_FALSE(v.valid);
   CHECK(found(v, "inconsistent-offsets") ==
-        std::vector<json>{{{"key", "x"}, {"offset", 0}, {"index", 0}, {"values", {1, 2}}, {"ops", {a, b}}}});
+        std::vector<json>{{{"key", "x"}, {"offset", 0}, {"position", 0}, {"values", {1, 2}}, {"ops", {a, b}}}});
 }
 
 TEST_CASE("An info send at a taken offset is no inconsistency until a read proves it happened",
@@ -26,7 +26,7 @@ TEST_CASE("An info send at a taken offset is no inconsistency until a read prove
 
   t.poll(2, {{"x", {{0, 2}}}});
   CHECK(found(t.check(), "inconsistent-offsets") ==
-        std::vector<json>{{{"key", "x"}, {"offset", 0}, {"index", 0}, {"values", {1, 2}}, {"ops", {a, b}}}});
+        std::vector<json>{{{"key", "x"}, {"offset", 0}, {"position", 0}, {"values", {1, 2}}, {"ops", {a, b}}}});
 }
 
 TEST_CASE("Polls that disagree about an offset are inconsistent offsets", "[checker]") {
@@ -34,7 +34,7 @@ TEST_CASE("Polls that disagree about an offset are inconsistent offsets", "[chec
   auto a = t.poll(0, {{"x", {{5, 10}}}});
   auto b = t.poll(1, {{"x", {{5, 11}}}}, OpType::fail);
   CHECK(found(t.check(), "inconsistent-offsets") ==
-        std::vector<json>{{{"key", "x"}, {"offset", 5}, {"index", 0}, {"values", {10, 11}}, {"ops", {a, b}}}});
+        std::vector<json>{{{"key", "x"}, {"offset", 5}, {"position", 0}, {"values", {10, 11}}, {"ops", {a, b}}}});
 }
 
 TEST_CASE("One value at two offsets is a duplicate, and not also a nonmonotonic poll",
