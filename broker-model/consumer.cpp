@@ -6,6 +6,10 @@
 
 namespace kafkasim::kafka {
 namespace {
+// librdkafka fetches from each broker on its own thread, so one silent
+// broker never holds up the others. The model polls every leader from one
+// loop; it bounds each request instead, so that a connection broken by a
+// partition costs a few seconds, not socket.timeout.ms.
 constexpr sim::Duration kFetchResponseSlack = sim::seconds(5);
 }  // namespace
 
@@ -15,7 +19,7 @@ Consumer::Consumer(sim::Node& node, std::vector<int32_t> bootstrap, Config confi
   auto_offset_reset_ = config_.get_string("auto.offset.reset");
   fetch_wait_max_ms_ = config_.get_int("fetch.wait.max.ms");
   fetch_max_bytes_ = config_.get_long("fetch.max.bytes");
-  request_timeout_ = sim::seconds(30);
+  request_timeout_ = kFetchResponseSlack;
   validate_epochs_ = true;
 }
 
@@ -135,9 +139,6 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     if (id >= 0) sent.emplace_back(rpc, id);
   }
   bool refresh = requests.empty();
-  // librdkafka fetches from each broker on its own thread, so one silent
-  // broker never holds up the others: wait for a long-poll answer only a
-  // little past its max wait before giving up on that connection.
   const sim::SimTime answer_by = deadline + kFetchResponseSlack;
   for (auto& [rpc, id] : sent) {
     std::unique_ptr<Response> r = rpc->await(id, answer_by);
