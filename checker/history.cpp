@@ -47,28 +47,10 @@ OpFn parse_op_fn(std::string_view s) {
 
 bool is_client_fn(OpFn f) { return f != OpFn::other; }
 
-KeyId History::intern_key(std::string_view name) {
-  std::uint64_t h = hash_bytes(name);
-  std::uint32_t id = key_index_.find(h, [&](std::uint32_t k) { return key_names_[k] == name; });
-  if (id != kNone) return id;
-  id = static_cast<std::uint32_t>(key_names_.size());
-  key_names_.emplace_back(name);
-  key_index_.insert(h, id);
-  return id;
-}
-
-std::uint32_t History::intern_string(std::string_view s) {
-  std::uint64_t h = hash_bytes(s);
-  std::uint32_t id = string_index_.find(h, [&](std::uint32_t i) { return strings_[i] == s; });
-  if (id != kNone) return id;
-  id = static_cast<std::uint32_t>(strings_.size());
-  strings_.emplace_back(s);
-  string_index_.insert(h, id);
-  return id;
-}
+KeyId History::intern_key(std::string_view name) { return key_names_.intern(name); }
 
 ElemId History::intern_elem(KeyId key, ValueRef value) {
-  std::uint32_t str = value.is_string ? intern_string(value.str) : kNone;
+  std::uint32_t str = value.is_string ? strings_.intern(value.str) : kNone;
   std::int64_t num = value.is_string ? 0 : value.num;
   std::uint64_t h = mix64(mix64(key) ^ static_cast<std::uint64_t>(num) ^
                           (static_cast<std::uint64_t>(str) << 32));

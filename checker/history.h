@@ -206,7 +206,6 @@ class History {
     std::int64_t offset;
   };
   ElemId intern_elem(KeyId key, ValueRef value);
-  std::uint32_t intern_string(std::string_view s);
   void push_event(EventKind kind, std::uint32_t id, std::int64_t offset);
   void require_open(const char* what, bool allowed) const;
   Event event_at(std::uint64_t i) const {
@@ -223,10 +222,8 @@ class History {
   Chunked<std::uint32_t> event_ids_;
   Chunked<std::uint8_t> event_tags_;
   std::vector<std::pair<std::uint64_t, std::int64_t>> explicit_offsets_;  // by event
-  std::vector<std::string> key_names_;
-  IdTable key_index_;
-  std::vector<std::string> strings_;
-  IdTable string_index_;
+  StringPool key_names_;
+  StringPool strings_;
   std::vector<Elem> elems_;
   IdTable elem_index_;
 

@@ -25,4 +25,14 @@ void IdTable::grow() {
   }
 }
 
+std::uint32_t StringPool::intern(std::string_view s) {
+  std::uint64_t h = hash_bytes(s);
+  std::uint32_t id = index_.find(h, [&](std::uint32_t i) { return strings_[i] == s; });
+  if (id != kNone) return id;
+  id = static_cast<std::uint32_t>(strings_.size());
+  strings_.emplace_back(s);
+  index_.insert(h, id);
+  return id;
+}
+
 }  // namespace kafkasim::checker

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +60,18 @@ class IdTable {
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
+};
+
+// StringPool: distinct strings, each with a dense id in order of arrival.
+class StringPool {
+ public:
+  std::uint32_t intern(std::string_view s);
+  const std::string& operator[](std::uint32_t id) const { return strings_[id]; }
+  std::size_t size() const { return strings_.size(); }
+
+ private:
+  std::vector<std::string> strings_;
+  IdTable index_;
 };
 
 }  // namespace kafkasim::checker

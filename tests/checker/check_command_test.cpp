@@ -39,19 +39,17 @@ Run run_kafkasim(const TempDir& dir, const std::string& args) {
   return r;
 }
 
-const std::string kValid =
-    R"({"index":0,"process":0,"type":"invoke","f":"send","value":[["send","orders/0",17]]}
+// orders/0 gets 17 at offset 42; a poll then reads `records`.
+std::string history(const std::string& records) {
+  return R"({"index":0,"process":0,"type":"invoke","f":"send","value":[["send","orders/0",17]]}
 {"index":1,"process":0,"type":"ok","f":"send","value":[["send","orders/0",[42,17]]]}
 {"index":2,"process":1,"type":"invoke","f":"poll","value":[["poll"]]}
-{"index":3,"process":1,"type":"ok","f":"poll","value":[["poll",{"orders/0":[[42,17]]}]]}
-)";
+{"index":3,"process":1,"type":"ok","f":"poll","value":[["poll",{"orders/0":)" +
+         records + "}]]}\n";
+}
 
-const std::string kLost =
-    R"({"index":0,"process":0,"type":"invoke","f":"send","value":[["send","orders/0",17]]}
-{"index":1,"process":0,"type":"ok","f":"send","value":[["send","orders/0",[42,17]]]}
-{"index":2,"process":1,"type":"invoke","f":"poll","value":[["poll"]]}
-{"index":3,"process":1,"type":"ok","f":"poll","value":[["poll",{"orders/0":[[43,18]]}]]}
-)";
+const std::string kValid = history("[[42,17]]");
+const std::string kLost = history("[[43,18]]");  // 17 is lost
 
 }  // namespace
 
