@@ -203,7 +203,10 @@ class Sink {
     std::size_t skipped = 0;
     for (const auto& e : r.fault_log) skipped += e.skipped ? 1 : 0;
     std::printf("  %zu fault actions (%zu skipped)\n", r.fault_log.size(), skipped);
-    if (r.verdict && !r.verdict->anomalies.empty()) std::printf("%s", checker::summary(*r.verdict).c_str());
+    // The checker's witnesses when the run surprised; report.txt always has them.
+    if (r.exit_code() != 0 && r.verdict && !r.verdict->anomalies.empty()) {
+      std::printf("%s", checker::summary(*r.verdict).c_str());
+    }
     std::printf("  repro: %s\n", r.repro.c_str());
     if (!folder.empty()) std::printf("  report: %s/report.txt\n", folder.c_str());
     std::fflush(stdout);
