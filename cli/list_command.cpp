@@ -16,6 +16,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Prints `text` word-wrapped to 100 columns, each line indented by `indent`.
+void print_wrapped(const std::string& text, std::size_t indent) {
+  constexpr std::size_t kWidth = 100;
+  const std::string pad(indent, ' ');
+  std::string line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > kWidth) {
+      std::printf("%s%s\n", pad.c_str(), line.c_str());
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  if (!line.empty()) std::printf("%s%s\n", pad.c_str(), line.c_str());
+}
+
 // The scenarios folder: ./scenarios when it exists, else the source tree's.
 fs::path scenarios_dir() {
   std::error_code ec;
@@ -40,10 +60,11 @@ void list_scenarios() {
     const std::string rel = f.lexically_relative(dir).string();
     try {
       harness::Scenario s = harness::load_scenario_file(f.string());
-      std::printf("  %-44s %s\n", rel.c_str(), s.name.c_str());
-      if (!s.description.empty()) std::printf("  %-44s   %s\n", "", s.description.c_str());
+      std::printf("  %s (%s)\n", rel.c_str(), s.name.c_str());
+      if (!s.description.empty()) print_wrapped(s.description, 6);
     } catch (const harness::ScenarioError& e) {
-      std::printf("  %-44s INVALID: %s\n", rel.c_str(), e.what());
+      std::printf("  %s INVALID\n", rel.c_str());
+      print_wrapped(e.what(), 6);
     }
   }
 }
@@ -75,8 +96,8 @@ void list_faults() {
 void list_bugs() {
   std::printf("bugs (--bug NAME, or the scenario key \"bugs\"):\n");
   for (const harness::BugInfo& b : harness::known_bug_names()) {
-    std::printf("  %-28s %s\n  %-28s %s\n", std::string(b.name).c_str(), std::string(b.reference).c_str(), "",
-                std::string(b.summary).c_str());
+    std::printf("  %s (%s)\n", std::string(b.name).c_str(), std::string(b.reference).c_str());
+    print_wrapped(std::string(b.summary), 6);
   }
 }
 
