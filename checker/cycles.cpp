@@ -142,7 +142,7 @@ struct Cycle {
 class CycleSearch {
  public:
   CycleSearch(const ReversedGraph& g, const std::vector<std::uint32_t>& comp, bool ww_only)
-      : g_(g), comp_(comp), ww_only_(ww_only), parent_(g.size(), kNone), parent_ww_(g.size(), 0) {}
+      : g_(g), comp_(comp), ww_only_(ww_only) {}
 
   // The shortest cycle of the reversed graph found through a candidate edge
   // of component c whose kind is `candidate_ww`.
@@ -173,6 +173,10 @@ class CycleSearch {
   // through edge u -> w.
   std::optional<Cycle> through(std::uint32_t u, std::uint32_t w, bool uw_ww, std::uint32_t c,
                                std::uint64_t& work) {
+    if (parent_.empty()) {
+      parent_.assign(g_.size(), kNone);
+      parent_ww_.assign(g_.size(), 0);
+    }
     std::deque<std::uint32_t> queue{w};
     std::vector<std::uint32_t> touched{w}, out;
     parent_[w] = w;

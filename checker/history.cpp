@@ -49,11 +49,21 @@ bool is_client_fn(OpFn f) { return f != OpFn::other; }
 
 KeyId History::intern_key(std::string_view name) { return key_names_.intern(name); }
 
+std::uint64_t History::elem_hash(KeyId key, std::uint32_t str, std::int64_t num) {
+  return mix64(mix64(key) ^ static_cast<std::uint64_t>(num) ^ (static_cast<std::uint64_t>(str) << 32));
+}
+
 ElemId History::intern_elem(KeyId key, ValueRef value) {
+  if (!elem_index_complete_) {
+    for (ElemId e = 0; e < elems_.size(); ++e) {
+      const Elem& x = elems_[e];
+      elem_index_.insert(elem_hash(x.key, x.str, x.num), e);
+    }
+    elem_index_complete_ = true;
+  }
   std::uint32_t str = value.is_string ? strings_.intern(value.str) : kNone;
   std::int64_t num = value.is_string ? 0 : value.num;
-  std::uint64_t h = mix64(mix64(key) ^ static_cast<std::uint64_t>(num) ^
-                          (static_cast<std::uint64_t>(str) << 32));
+  std::uint64_t h = elem_hash(key, str, num);
   ElemId id = elem_index_.find(h, [&](std::uint32_t e) {
     const Elem& x = elems_[e];
     return x.key == key && x.str == str && x.num == num;
@@ -64,6 +74,12 @@ ElemId History::intern_elem(KeyId key, ValueRef value) {
   elems_.push_back(Elem{key, str, num, kUnknownOffset});
   elem_index_.insert(h, id);
   return id;
+}
+
+void History::shrink_to_fit() {
+  elem_index_ = IdTable();
+  elem_index_complete_ = elems_.empty();
+  elems_.shrink_to_fit();
 }
 
 ValueRef History::elem_value(ElemId e) const {

@@ -172,6 +172,10 @@ class History {
 
   KeyId intern_key(std::string_view name);
 
+  // Releases memory needed only while building (the index from values to
+  // ElemIds). Building may go on afterwards: the index is rebuilt on demand.
+  void shrink_to_fit();
+
   std::size_t size() const { return ops_.size(); }
   const Op& op(std::size_t pos) const { return ops_[pos]; }
   EventRange events(const Op& op) const { return EventRange(this, op.events_begin, op.events_count); }
@@ -206,6 +210,7 @@ class History {
     std::int64_t offset;
   };
   ElemId intern_elem(KeyId key, ValueRef value);
+  static std::uint64_t elem_hash(KeyId key, std::uint32_t str, std::int64_t num);
   void push_event(EventKind kind, std::uint32_t id, std::int64_t offset);
   void require_open(const char* what, bool allowed) const;
   Event event_at(std::uint64_t i) const {
@@ -225,7 +230,8 @@ class History {
   StringPool key_names_;
   StringPool strings_;
   std::vector<Elem> elems_;
-  IdTable elem_index_;
+  IdTable elem_index_;  // empty after shrink_to_fit() until the next intern
+  bool elem_index_complete_ = true;
 
   bool open_ = false;
   OpType open_type_ = OpType::invoke;

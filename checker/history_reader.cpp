@@ -441,7 +441,10 @@ void HistoryReader::line(std::string_view text, std::size_t line_no) {
   }
 }
 
-History HistoryReader::finish() { return std::move(impl_->history); }
+History HistoryReader::finish() {
+  impl_->history.shrink_to_fit();
+  return std::move(impl_->history);
+}
 
 History read_history_string(std::string_view text, const std::string& name) {
   HistoryReader r(name);

@@ -18,16 +18,17 @@ void find_lost_writes(const Facts& f, Findings& out) {
   for (KeyId k = 0; k < f.h.key_count(); ++k) {
     std::int32_t bound = -1;
     ElemId bound_elem = kNone;
-    for (const auto& en : vo.log(k)) {
-      if (f.has(en.elem, kReadOk) && vo.first_pos(en.elem) > bound) {
-        bound = vo.first_pos(en.elem);
-        bound_elem = en.elem;
+    for (std::int32_t p = 0; p < vo.positions(k); ++p) {
+      for (ElemId e : vo.values_at(k, p)) {
+        if (f.has(e, kReadOk) && vo.first_pos(e) > bound) {
+          bound = vo.first_pos(e);
+          bound_elem = e;
+        }
       }
     }
     if (bound < 0) continue;
     for (std::int32_t p = 0; p <= bound; ++p) {
-      for (const auto& en : vo.entries_at(k, p)) {
-        ElemId e = en.elem;
+      for (ElemId e : vo.values_at(k, p)) {
         if (vo.last_pos(e) != p || f.has(e, kReadOk)) continue;
         OpPos w = f.writer[e];
         if (w == kNone || !f.committed[w]) continue;

@@ -51,7 +51,7 @@ void find_offset_anomalies(const Facts& f, Findings& out) {
   const VersionOrders& vo = f.vo;
   std::vector<std::pair<ElemId, std::int64_t>> wanted;
   for (const auto& [k, p] : vo.conflicts())
-    for (const auto& en : vo.entries_at(k, p)) wanted.emplace_back(en.elem, en.offset);
+    for (ElemId e : vo.values_at(k, p)) wanted.emplace_back(e, vo.offset_at(k, p));
   std::vector<ElemId> dups;
   for (ElemId e = 0; e < f.h.elem_count(); ++e) {
     if (vo.first_pos(e) < 0 || !vo.multi(e)) continue;
@@ -62,16 +62,16 @@ void find_offset_anomalies(const Facts& f, Findings& out) {
   Observers observer(f, wanted);
 
   for (const auto& [k, p] : vo.conflicts()) {
-    std::vector<VersionOrders::Entry> group(vo.entries_at(k, p).begin(), vo.entries_at(k, p).end());
-    std::sort(group.begin(), group.end(), [&](const auto& a, const auto& b) {
-      return compare_values(f.h.elem_value(a.elem), f.h.elem_value(b.elem)) < 0;
+    std::int64_t offset = vo.offset_at(k, p);
+    std::vector<ElemId> group(vo.values_at(k, p).begin(), vo.values_at(k, p).end());
+    std::sort(group.begin(), group.end(), [&](ElemId a, ElemId b) {
+      return compare_values(f.h.elem_value(a), f.h.elem_value(b)) < 0;
     });
     nlohmann::json values = nlohmann::json::array(), ops = nlohmann::json::array();
-    for (const auto& en : group) {
-      values.push_back(f.value_json(en.elem));
-      ops.push_back(observer(en.elem, en.offset));
+    for (ElemId e : group) {
+      values.push_back(f.value_json(e));
+      ops.push_back(observer(e, offset));
     }
-    std::int64_t offset = vo.offset_at(k, p);
     out.add("inconsistent-offsets", k, offset, kNone,
             {{"key", f.key_json(k)}, {"offset", offset}, {"position", p}, {"values", values}, {"ops", ops}});
   }

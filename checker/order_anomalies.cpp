@@ -32,16 +32,21 @@ namespace kafkasim::checker {
 
 namespace {
 
-// One observation of a value (a read or a send) and its position in the
-// key's version order (-1 if unknown).
+// One observation of a value (a read or a send): the value, its position in
+// the key's version order (-1 if unknown), and where it is in the history
+// (op and event), for its offset.
 struct Seen {
-  Event ev;
+  ElemId elem;
   std::int32_t pos;
+  OpPos op;
+  std::uint32_t event;  // index among the op's events
+
+  std::int64_t offset(const Facts& f) const { return f.h.events(f.h.op(op))[event].offset(); }
 };
 
-Seen seen(const Facts& f, const Event& ev) {
+Seen seen(const Facts& f, const Event& ev, OpPos op, std::uint32_t i) {
   std::int32_t p = f.vo.multi(ev.id) ? f.vo.position(ev.id, ev.offset()) : f.vo.first_pos(ev.id);
-  return Seen{ev, p};
+  return Seen{ev.id, p, op, i};
 }
 
 std::int64_t delta(const Seen& a, const Seen& b) {
@@ -51,22 +56,17 @@ std::int64_t delta(const Seen& a, const Seen& b) {
 
 nlohmann::json witness(const Facts& f, KeyId k, const Seen& a, const Seen& b) {
   nlohmann::json w = {{"key", f.key_json(k)},
-                      {"values", {f.value_json(a.ev.id), f.value_json(b.ev.id)}},
-                      {"offsets", {Facts::offset_json(a.ev.offset()), Facts::offset_json(b.ev.offset())}},
+                      {"values", {f.value_json(a.elem), f.value_json(b.elem)}},
+                      {"offsets", {Facts::offset_json(a.offset(f)), Facts::offset_json(b.offset(f))}},
                       {"delta", delta(a, b)}};
   if (delta(a, b) > 1) w["skipped"] = f.values_between(k, a.pos, b.pos);
   return w;
 }
 
-struct Last {
-  Seen seen;
-  OpPos op;
-};
-
 // Per process, per key, the last observation: a flat sorted map per process.
 class LastByProcess {
  public:
-  using Slot = std::vector<std::pair<KeyId, Last>>;
+  using Slot = std::vector<std::pair<KeyId, Seen>>;
 
   Slot& of(std::int32_t process) {
     std::uint64_t h = mix64(static_cast<std::uint32_t>(process));
@@ -80,11 +80,11 @@ class LastByProcess {
     return slots_[id];
   }
 
-  static const Last* find(const Slot& s, KeyId k) {
+  static const Seen* find(const Slot& s, KeyId k) {
     auto it = std::lower_bound(s.begin(), s.end(), k, [](const auto& x, KeyId y) { return x.first < y; });
     return it != s.end() && it->first == k ? &it->second : nullptr;
   }
-  static void put(Slot& s, KeyId k, const Last& v) {
+  static void put(Slot& s, KeyId k, const Seen& v) {
     auto it = std::lower_bound(s.begin(), s.end(), k, [](const auto& x, KeyId y) { return x.first < y; });
     if (it != s.end() && it->first == k) {
       it->second = v;
@@ -153,7 +153,7 @@ class OrderPass {
               const char* ops_field, std::int64_t index) {
     nlohmann::json w = witness(f_, k, a, b);
     w[ops_field] = std::move(ops);
-    out_.add(name, k, index, b.ev.id, std::move(w));
+    out_.add(name, k, index, b.elem, std::move(w));
   }
 
   // Checks op `pos`'s observations of `kind` within the op (each key's in
@@ -163,10 +163,12 @@ class OrderPass {
   void observe(OpPos pos, EventKind kind, const Names& names, LastByProcess* across, bool advance) {
     const Op& op = f_.h.op(pos);
     runs_.clear();
-    for (const Event& ev : f_.h.events(op)) {
+    EventRange events = f_.h.events(op);
+    for (std::uint32_t i = 0; i < events.size(); ++i) {
+      Event ev = events[i];
       if (ev.kind != kind) continue;
       KeyId k = f_.h.elem_key(ev.id);
-      Seen cur = seen(f_, ev);
+      Seen cur = seen(f_, ev, pos, i);
       auto run = std::find_if(runs_.rbegin(), runs_.rend(), [&](const Run& r) { return r.key == k; });
       if (run == runs_.rend()) {
         runs_.push_back(Run{k, cur, cur});
@@ -182,13 +184,12 @@ class OrderPass {
     if (!across) return;
     LastByProcess::Slot& last = across->of(op.process);
     for (const Run& run : runs_) {
-      if (const Last* before = LastByProcess::find(last, run.key)) {
-        std::int64_t d = delta(before->seen, run.first);
+      if (const Seen* before = LastByProcess::find(last, run.key)) {
+        std::int64_t d = delta(*before, run.first);
         const char* name = d > 1 ? names.skip : d < 1 ? names.nonmonotonic : nullptr;
-        if (name)
-          report(name, run.key, before->seen, run.first, {f_.index(before->op), op.index}, "ops", op.index);
+        if (name) report(name, run.key, *before, run.first, {f_.index(before->op), op.index}, "ops", op.index);
       }
-      if (advance) LastByProcess::put(last, run.key, Last{run.last, pos});
+      if (advance) LastByProcess::put(last, run.key, run.last);
     }
   }
 

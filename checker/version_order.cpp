@@ -1,6 +1,7 @@
 #include "checker/version_order.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kafkasim::checker {
 
@@ -34,25 +35,40 @@ VersionOrders::VersionOrders(const History& h, const std::vector<std::uint8_t>& 
   std::sort(extra.begin(), extra.end());
   extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
 
-  // Bucket entries by key (counting sort), then order each key's log.
-  entry_begin_.assign(K + 1, 0);
+  // Bucket (offset, value) entries by key (counting sort), then order each
+  // key's log.
+  struct Entry {
+    std::int64_t offset;
+    ElemId elem;
+  };
+  std::vector<std::uint64_t> entry_begin(K + 1, 0);
   for (ElemId e = 0; e < E; ++e)
-    if (seen[e] != kUnseen) ++entry_begin_[h.elem_key(e) + 1];
-  for (const auto& [e, o] : extra) ++entry_begin_[h.elem_key(e) + 1];
-  for (std::size_t k = 0; k < K; ++k) entry_begin_[k + 1] += entry_begin_[k];
-  entries_.resize(entry_begin_[K]);
-  std::vector<std::uint64_t> fill(entry_begin_.begin(), entry_begin_.end() - 1);
-  for (ElemId e = 0; e < E; ++e)
-    if (seen[e] != kUnseen) entries_[fill[h.elem_key(e)]++] = Entry{seen[e], e};
-  for (const auto& [e, o] : extra) entries_[fill[h.elem_key(e)]++] = Entry{o, e};
+    if (seen[e] != kUnseen) ++entry_begin[h.elem_key(e) + 1];
+  for (const auto& [e, o] : extra) ++entry_begin[h.elem_key(e) + 1];
+  for (std::size_t k = 0; k < K; ++k) entry_begin[k + 1] += entry_begin[k];
+  if (entry_begin[K] >= kNone) throw std::length_error("history has too many values");
+  std::vector<Entry> entries(entry_begin[K]);
+  {
+    std::vector<std::uint64_t> fill(entry_begin.begin(), entry_begin.end() - 1);
+    for (ElemId e = 0; e < E; ++e)
+      if (seen[e] != kUnseen) entries[fill[h.elem_key(e)]++] = Entry{seen[e], e};
+    for (const auto& [e, o] : extra) entries[fill[h.elem_key(e)]++] = Entry{o, e};
+  }
   seen = {};
 
+  // Values at several offsets are exactly those in `extra`.
+  auto seen_twice = [&](ElemId e) {
+    if (extra.empty()) return false;
+    auto it = std::lower_bound(extra.begin(), extra.end(), e, [](const auto& x, ElemId y) { return x.first < y; });
+    return it != extra.end() && it->first == e;
+  };
   first_pos_.assign(E, -1);
   last_pos_.assign(E, -1);
   pos_begin_.assign(K + 1, 0);
+  pos_values_.reserve(entries.size());
   for (KeyId k = 0; k < K; ++k) {
-    auto b = entries_.begin() + static_cast<std::ptrdiff_t>(entry_begin_[k]);
-    auto en = entries_.begin() + static_cast<std::ptrdiff_t>(entry_begin_[k + 1]);
+    auto b = entries.begin() + static_cast<std::ptrdiff_t>(entry_begin[k]);
+    auto en = entries.begin() + static_cast<std::ptrdiff_t>(entry_begin[k + 1]);
     std::sort(b, en, [](const Entry& x, const Entry& y) {
       return x.offset != y.offset ? x.offset < y.offset : x.elem < y.elem;
     });
@@ -67,30 +83,19 @@ VersionOrders::VersionOrders(const History& h, const std::vector<std::uint8_t>& 
       }
       pos_offset_.push_back(it->offset);
       by_index_.push_back(rep);
-      pos_entry_.push_back(static_cast<std::uint64_t>(it - entries_.begin()));
+      pos_value_begin_.push_back(static_cast<std::uint32_t>(pos_values_.size()));
       if (group_end - it > 1) conflicts_.emplace_back(k, p);
       for (; it != group_end; ++it) {
         ElemId e = it->elem;
+        pos_values_.push_back(e);
         if (first_pos_[e] < 0) first_pos_[e] = p;
         last_pos_[e] = p;
+        if (seen_twice(e)) multi_pos_[{e, it->offset}] = p;
       }
     }
   }
   pos_begin_[K] = pos_offset_.size();
-  pos_entry_.push_back(entries_.size());
-
-  // Positions of values seen at several offsets, for position().
-  if (extra.empty()) return;
-  for (KeyId k = 0; k < K; ++k) {
-    for (std::int32_t p = 0; p < positions(k); ++p)
-      for (const Entry& en : entries_at(k, p))
-        if (multi(en.elem)) multi_pos_[{en.elem, en.offset}] = p;
-  }
-}
-
-std::span<const VersionOrders::Entry> VersionOrders::entries_at(KeyId k, std::int32_t p) const {
-  std::uint64_t i = pos_begin_[k] + static_cast<std::uint64_t>(p);
-  return {entries_.data() + pos_entry_[i], pos_entry_[i + 1] - pos_entry_[i]};
+  pos_value_begin_.push_back(static_cast<std::uint32_t>(pos_values_.size()));
 }
 
 std::int32_t VersionOrders::position(ElemId e, std::int64_t offset) const {

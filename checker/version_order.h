@@ -22,18 +22,9 @@ namespace kafkasim::checker {
 
 class VersionOrders {
  public:
-  struct Entry {
-    std::int64_t offset;
-    ElemId elem;
-  };
-
   // `committed[pos]` says whether op `pos` must have taken effect.
   VersionOrders(const History& h, const std::vector<std::uint8_t>& committed);
 
-  // Every (offset, value) observed for `k`, by offset then ElemId, distinct.
-  std::span<const Entry> log(KeyId k) const {
-    return {entries_.data() + entry_begin_[k], entry_begin_[k + 1] - entry_begin_[k]};
-  }
   std::int32_t positions(KeyId k) const {
     return static_cast<std::int32_t>(pos_begin_[k + 1] - pos_begin_[k]);
   }
@@ -41,6 +32,11 @@ class VersionOrders {
   // The value at position `p`: Jepsen's :by-index. Where an offset holds
   // several values, the least by compare_values.
   ElemId at(KeyId k, std::int32_t p) const { return by_index_[pos_begin_[k] + p]; }
+  // Every value observed at position `p`, by ElemId.
+  std::span<const ElemId> values_at(KeyId k, std::int32_t p) const {
+    std::uint64_t i = pos_begin_[k] + static_cast<std::uint64_t>(p);
+    return {pos_values_.data() + pos_value_begin_[i], pos_value_begin_[i + 1] - pos_value_begin_[i]};
+  }
 
   // First and last position of a value, or -1 if never observed at an offset.
   std::int32_t first_pos(ElemId e) const { return first_pos_[e]; }
@@ -57,16 +53,13 @@ class VersionOrders {
 
   // Offsets holding two or more values: (key, position).
   const std::vector<std::pair<KeyId, std::int32_t>>& conflicts() const { return conflicts_; }
-  // The entries of `log(k)` at position `p`.
-  std::span<const Entry> entries_at(KeyId k, std::int32_t p) const;
 
  private:
-  std::vector<std::uint64_t> entry_begin_;  // per key, into entries_
-  std::vector<Entry> entries_;
-  std::vector<std::uint64_t> pos_begin_;  // per key, into pos_offset_/by_index_/pos_entry_
+  std::vector<std::uint64_t> pos_begin_;  // per key, into the per-position arrays
   std::vector<std::int64_t> pos_offset_;
   std::vector<ElemId> by_index_;
-  std::vector<std::uint64_t> pos_entry_;  // first entry of each position
+  std::vector<std::uint32_t> pos_value_begin_;  // per position, into pos_values_; + sentinel
+  std::vector<ElemId> pos_values_;
   std::vector<std::int32_t> first_pos_, last_pos_;
   std::map<std::pair<ElemId, std::int64_t>, std::int32_t> multi_pos_;
   std::vector<std::pair<KeyId, std::int32_t>> conflicts_;

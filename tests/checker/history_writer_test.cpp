@@ -64,3 +64,10 @@ TEST_CASE("The builder rejects micro-ops its f does not allow", "[checker]") {
   CHECK_THROWS_AS(h.add_op(0, OpType::ok, OpFn::poll, {}, -1, 5), std::invalid_argument);
   CHECK(h.size() == 1);
 }
+
+TEST_CASE("A history read from a file can still be built on", "[checker]") {
+  History h = read_history_string(R"({"index":0,"process":0,"type":"ok","f":"send","value":[["send","x",[0,"a"]]]})");
+  h.add_op(1, OpType::ok, OpFn::poll, {Poll{{{"x", {Record{0, Value(std::string("a"))}}}}}});
+  CHECK(h.elem_count() == 1);
+  CHECK(check(h).anomalies.empty());
+}
