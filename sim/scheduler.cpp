@@ -14,6 +14,9 @@ namespace bf = boost::fibers;
 
 thread_local Scheduler* g_current = nullptr;
 thread_local bool g_algorithm_installed = false;
+// A simulated fiber has finished since Boost's dispatcher last ran: the
+// dispatcher has a stack to release.
+thread_local bool g_release_pending = false;
 
 class FiberProps : public bf::fiber_properties {
  public:
@@ -23,8 +26,12 @@ class FiberProps : public bf::fiber_properties {
 };
 
 // Ready queue policy: simulated fibers first, in an order drawn from the
-// scheduler's stream; then Boost's dispatcher (it frees finished fibers);
-// then the main context, which advances simulated time.
+// scheduler's stream; then the main context, which advances simulated time.
+// Boost's dispatcher (which frees finished fibers, and whose other duties,
+// remote wake-ups and Boost's own timed waits, the kernel never uses) runs
+// only when a fiber has finished since it last ran, or when nothing else can:
+// passing through it on every return to the main context costs a second
+// context switch and a clock read per scheduler event.
 class SimAlgorithm final : public bf::algo::algorithm_with_properties<FiberProps> {
  public:
   void awakened(bf::context* ctx, FiberProps& props) noexcept override {
@@ -44,7 +51,8 @@ class SimAlgorithm final : public bf::algo::algorithm_with_properties<FiberProps
     }
     if (s != nullptr) s->on_main_context();
     bf::context* next = nullptr;
-    if (dispatcher_ != nullptr) {
+    if (dispatcher_ != nullptr && (g_release_pending || main_ == nullptr)) {
+      g_release_pending = false;
       std::swap(next, dispatcher_);
     } else if (main_ != nullptr) {
       std::swap(next, main_);
@@ -146,6 +154,7 @@ uint64_t Scheduler::spawn(std::shared_ptr<Incarnation> incarnation, std::string 
 void Scheduler::finish_fiber(Fiber* f) {
   current_ = nullptr;
   fibers_.erase(f->id_);
+  g_release_pending = true;
 }
 
 void Scheduler::record_error(const std::string& what) {
@@ -195,7 +204,10 @@ void Scheduler::wake(Fiber* f, WakeReason reason) {
   f->reason_ = reason;
   timers_.cancel(&f->timeout_);
   if (f->queue_ != nullptr) f->queue_->unlink(f);
-  bf::context::active()->schedule(f->ctx_);
+  // What context::schedule() would reach through Boost's scheduler and the
+  // algorithm's awakened(): the fiber is suspended in park(), in no queue of
+  // Boost's, on this thread.
+  on_ready(f->ctx_, f);
 }
 
 void Scheduler::yield() {
