@@ -76,7 +76,27 @@ ElemId History::intern_elem(KeyId key, ValueRef value) {
   return id;
 }
 
+ElemId History::intern_elem_at(KeyId key, std::int64_t offset, ValueRef value) {
+  if (offset < 0 || value.is_string) return intern_elem(key, value);
+  if (by_offset_.size() <= key) by_offset_.resize(key + 1);
+  OffsetIndex& index = by_offset_[key];
+  auto i = static_cast<std::uint64_t>(offset);
+  if (i < index.ids.size()) {
+    ElemId hint = index.ids[i];
+    if (hint != kNone && elems_[hint].key == key && elems_[hint].str == kNone && elems_[hint].num == value.num)
+      return hint;
+  }
+  ElemId id = intern_elem(key, value);
+  if (i >= index.ids.size() && i < 2 * index.filled + 1024) index.ids.resize(i + 1, kNone);
+  if (i < index.ids.size()) {
+    if (index.ids[i] == kNone) ++index.filled;
+    index.ids[i] = id;
+  }
+  return id;
+}
+
 void History::shrink_to_fit() {
+  by_offset_ = {};
   elem_index_ = IdTable();
   elem_index_complete_ = elems_.empty();
   elems_.shrink_to_fit();
@@ -136,7 +156,7 @@ void History::begin_op(OpType type, OpFn f) {
 
 void History::send(KeyId key, ValueRef value, std::int64_t offset) {
   require_open("a send", open_f_ == OpFn::send || open_f_ == OpFn::txn);
-  push_event(EventKind::send, intern_elem(key, value), offset);
+  push_event(EventKind::send, intern_elem_at(key, offset, value), offset);
 }
 
 void History::poll() {
@@ -148,7 +168,7 @@ void History::poll() {
 void History::read(KeyId key, std::int64_t offset, ValueRef value) {
   require_open("a read", open_f_ == OpFn::poll || open_f_ == OpFn::txn);
   if (!open_polled_) throw std::invalid_argument("a read must follow a poll");
-  push_event(EventKind::read, intern_elem(key, value), offset);
+  push_event(EventKind::read, intern_elem_at(key, offset, value), offset);
 }
 
 void History::key(KeyId key) {

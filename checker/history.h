@@ -210,6 +210,8 @@ class History {
     std::int64_t offset;
   };
   ElemId intern_elem(KeyId key, ValueRef value);
+  // intern_elem for a value seen at a known offset, through by_offset_.
+  ElemId intern_elem_at(KeyId key, std::int64_t offset, ValueRef value);
   static std::uint64_t elem_hash(KeyId key, std::uint32_t str, std::int64_t num);
   void push_event(EventKind kind, std::uint32_t id, std::int64_t offset);
   void require_open(const char* what, bool allowed) const;
@@ -232,6 +234,15 @@ class History {
   std::vector<Elem> elems_;
   IdTable elem_index_;  // empty after shrink_to_fit() until the next intern
   bool elem_index_complete_ = true;
+  // Per key, the value last interned at each offset, in a dense array kept
+  // at least about half full: consumers read consecutive offsets, so this
+  // finds most values without a cache miss in elem_index_. A hint only:
+  // checked against the value, and absent for sparse offsets.
+  struct OffsetIndex {
+    std::vector<ElemId> ids;
+    std::size_t filled = 0;
+  };
+  std::vector<OffsetIndex> by_offset_;
 
   bool open_ = false;
   OpType open_type_ = OpType::invoke;
