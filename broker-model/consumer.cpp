@@ -132,13 +132,17 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     req->partitions.push_back(pd);
   }
   std::vector<std::pair<RpcClient*, int64_t>> sent;
+  bool refresh = requests.empty();
   for (auto& [leader, req] : requests) {
     RpcClient* rpc = metadata_.connection(leader);
     if (rpc == nullptr) continue;
     const int64_t id = rpc->send(std::move(req), deadline + request_timeout_);
-    if (id >= 0) sent.emplace_back(rpc, id);
+    if (id >= 0) {
+      sent.emplace_back(rpc, id);
+    } else {
+      refresh = true;  // the leader is unreachable (down): its metadata may be stale
+    }
   }
-  bool refresh = requests.empty();
   const sim::SimTime answer_by = deadline + kFetchResponseSlack;
   for (auto& [rpc, id] : sent) {
     std::unique_ptr<Response> r = rpc->await(id, answer_by);

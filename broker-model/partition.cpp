@@ -54,9 +54,23 @@ void Partition::apply(const PartitionState& state) {
     const bool skip = broker_.bugs().missed_epoch_no_truncate && role_ == Role::kFollower &&
                       state.leader == leader_id_ && state.leader != kNoLeader;
     if (skip) {
+      // Kafka 2.0 truncated only in the become-follower step: its fetcher
+      // goes on from its LEO in the new epoch, never comparing its log with
+      // the leader's again, though the leader may have truncated meanwhile.
+      sim::Simulation::current()->record(
+          broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " keeps following broker-" +
+                                   std::to_string(leader_id_) + " for " + tp_.str() + " from epoch " +
+                                   std::to_string(leader_epoch_) + " to " + std::to_string(state.leader_epoch) +
+                                   " without truncating");
       leader_epoch_ = state.leader_epoch;
       partition_epoch_ = state.partition_epoch;
       isr_ = state.isr;
+      const uint64_t generation = ++fetcher_generation_;
+      const int32_t epoch = leader_epoch_;
+      broker_.node().spawn("fetcher " + tp_.str(), [this, epoch, generation] {
+        if (generation != fetcher_generation_) return;
+        follower_fetch_loop(epoch, /*check_divergence=*/false);
+      });
       return;
     }
     become_follower(state);
@@ -126,7 +140,7 @@ void Partition::become_follower(const PartitionState& state) {
   });
 }
 
-void Partition::follower_fetch_loop(int32_t epoch) {
+void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
   const uint64_t generation = fetcher_generation_;
   const int32_t leader_node = broker_.node_of(leader_id_);
   if (leader_node < 0) return;
@@ -143,7 +157,10 @@ void Partition::follower_fetch_loop(int32_t epoch) {
     p.tp = tp_;
     p.fetch_offset = log_->log_end_offset();
     p.current_leader_epoch = epoch;
-    p.last_fetched_epoch = log_->last_batch_epoch();
+    // KAFKA-1211: before KIP-101 a follower had no leader epochs to compare;
+    // its only truncation was to its own high watermark.
+    check_divergence = check_divergence && !broker_.bugs().hw_truncation;
+    p.last_fetched_epoch = check_divergence ? log_->last_batch_epoch() : kNoEpoch;
     p.max_bytes = max_bytes;
     req->partitions.push_back(p);
     auto resp = rpc.call<FetchResponse>(std::move(req), sim::now() + sim::milliseconds(max_wait_ms) + sim::seconds(30));
@@ -153,12 +170,24 @@ void Partition::follower_fetch_loop(int32_t epoch) {
       continue;
     }
     const FetchResponse::PartitionData& d = resp->partitions.front();
+    if (d.error == Errc::kOffsetOutOfRange && broker_.bugs().hw_truncation &&
+        log_->log_end_offset() > d.high_watermark) {
+      // KAFKA-1211: a follower past the leader's log end truncated to it;
+      // here to the leader's HW, which the response carries (the fetches
+      // that follow refill the rest).
+      log_->truncate_to(std::max(d.high_watermark, log_->log_start_offset()));
+      rebuild_producer_state();
+      continue;
+    }
     if (d.error != Errc::kNone) {
       broker_.node().sleep_local(backoff);
       continue;
     }
     if (d.diverging_epoch != kNoEpoch || d.diverging_end_offset != kNoOffset) {
       truncate_on_divergence(d.diverging_epoch, d.diverging_end_offset);
+      // KAFKA-7415: after truncating to its HW on an UNDEFINED answer, the
+      // pre-KIP-279 fetcher is done truncating until its next leader change.
+      if (broker_.bugs().no_epoch_end_offset_check && d.diverging_end_offset == kNoOffset) check_divergence = false;
       continue;
     }
     for (const BatchPtr& batch : d.batches) {
@@ -177,7 +206,11 @@ void Partition::truncate_on_divergence(int32_t leader_epoch, int64_t leader_end_
   // KIP-320 / KIP-279: the leader's log ends epoch `leader_epoch` at
   // `leader_end_offset`; truncate to where both logs agree.
   int64_t target = std::min(leader_end_offset, log_->log_end_offset());
-  if (!broker_.bugs().no_epoch_end_offset_check) {
+  if (broker_.bugs().no_epoch_end_offset_check && leader_end_offset == kNoOffset) {
+    // KAFKA-7415: a leader that has not recorded its own epoch answers
+    // UNDEFINED for the follower's epoch; the follower truncates to its HW.
+    target = log_->high_watermark();
+  } else if (!broker_.bugs().no_epoch_end_offset_check) {
     const EpochEndOffset mine = log_->end_offset_for_epoch(leader_epoch);
     if (mine.epoch == kNoEpoch) {
       target = std::min(target, log_->high_watermark());
@@ -314,7 +347,9 @@ FetchResponse::PartitionData Partition::fetch(const FetchRequest& request, const
   if (p.last_fetched_epoch != kNoEpoch) {
     // KIP-320: the fetcher's last fetched epoch must end no later here.
     EpochEndOffset end = log_->end_offset_for_epoch(p.last_fetched_epoch);
-    if (broker_.bugs().no_epoch_end_offset_check && end.epoch != kNoEpoch) end.epoch = p.last_fetched_epoch;
+    // KAFKA-6361: before KIP-279 the answer was an end offset only, which the
+    // follower took as the end of its own epoch (UNDEFINED included).
+    if (broker_.bugs().no_epoch_end_offset_check) end.epoch = p.last_fetched_epoch;
     if (end.epoch < p.last_fetched_epoch || end.end_offset < p.fetch_offset) {
       d.diverging_epoch = end.epoch;
       d.diverging_end_offset = end.end_offset;

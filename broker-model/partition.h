@@ -84,7 +84,9 @@ class Partition {
   void send_alter_partition(std::vector<int32_t> new_isr);
   std::vector<int32_t> maximal_isr() const;
   int32_t min_insync_replicas() const;
-  void follower_fetch_loop(int32_t epoch);
+  // `check_divergence` false: fetch without the last fetched epoch, so the
+  // leader never answers with a diverging epoch (the pre-KIP-320 fetcher).
+  void follower_fetch_loop(int32_t epoch, bool check_divergence = true);
   void truncate_on_divergence(int32_t leader_diverging_epoch, int64_t leader_end_offset);
   void appended(const RecordBatch& batch);
   void rebuild_producer_state();

@@ -135,6 +135,7 @@ void Producer::sender_loop(TopicPartition tp) {
   std::deque<InFlight> inflight;
   std::vector<Batch> retry;
   bool error_round = false;
+  bool sequence_gap = false;  // a sequenced batch of this window failed for good
   for (;;) {
     if (inflight.empty()) {
       while (q.pending.empty() && q.ready.empty()) q.wake.wait();
@@ -229,8 +230,13 @@ void Producer::sender_loop(TopicPartition tp) {
       if (error == Errc::kNotEnoughReplicasAfterAppend || error == Errc::kRequestTimedOut) {
         for (Message& m : f.batch.messages) m.maybe_written = true;
       }
+      // librdkafka (rdkafka_request.c): OUT_OF_ORDER_SEQUENCE_NUMBER at the head
+      // of the line fails the batch (possibly persisted); behind a batch that
+      // failed for good it is caused by that gap ("skipped sequence numbers"):
+      // bump the epoch (here: a new producer id) and retry the batch.
+      const bool skipped = error == Errc::kOutOfOrderSequenceNumber && sequence_gap;
       bool retriable = is_retriable(error) || error == Errc::kUnknownProducerId ||
-                       (error == Errc::kOutOfOrderSequenceNumber && error_round);
+                       (error == Errc::kOutOfOrderSequenceNumber && (error_round || skipped));
       if (error == Errc::kUnknownProducerId) reset_producer_id();
       if (error == Errc::kOutOfOrderSequenceNumber && !error_round) reset_producer_id();
       if (retriable && f.batch.attempts <= retries_) {
@@ -238,8 +244,10 @@ void Producer::sender_loop(TopicPartition tp) {
         error_round = true;
       } else {
         fail(f.batch, error);
+        sequence_gap |= f.batch.base_sequence >= 0;
       }
     }
+    if (inflight.empty()) sequence_gap = false;
     if (inflight.empty() && error_round) {
       // Resend the failed batches first, in their original order.
       for (auto it = retry.rbegin(); it != retry.rend(); ++it) q.ready.push_front(std::move(*it));
