@@ -28,6 +28,7 @@ void InvariantMonitor::violate(const std::string& name, sim::SimTime t, std::str
 void InvariantMonitor::exempt(const TopicPartition& tp, std::string why) { exempt_.emplace(tp, std::move(why)); }
 
 void InvariantMonitor::on_partition_change(sim::SimTime t, const PartitionState& state, bool unclean) {
+  isr_[state.tp] = state.isr;
   if (unclean) {
     exempt(state.tp, "unclean leader election of " + broker_name(state.leader) + " in epoch " +
                          std::to_string(state.leader_epoch));
@@ -95,6 +96,8 @@ void InvariantMonitor::on_high_watermark(sim::SimTime t, const TopicPartition& t
 
 void InvariantMonitor::on_append(sim::SimTime t, const TopicPartition& tp, int32_t broker, const RecordBatch& batch) {
   if (!in_scope(tp)) return;
+  auto isr = isr_.find(tp);
+  if (isr == isr_.end() || std::find(isr->second.begin(), isr->second.end(), broker) == isr->second.end()) return;
   auto c = committed_.find(tp);
   if (c == committed_.end() || batch.base_offset >= c->second.true_hw) return;
   auto it = c->second.batches.find(batch.base_offset);

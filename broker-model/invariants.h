@@ -5,8 +5,11 @@
 //
 //   single-leader-per-epoch   no two brokers lead one partition in one epoch
 //   leader-in-isr             a cleanly elected leader is in the ISR
-//   committed-data-consistent every replica holds, at each offset below the
-//                             true high watermark, the record committed there
+//   committed-data-consistent every ISR member holds, at each offset below
+//                             the true high watermark, the record committed
+//                             there (a replica out of the ISR, such as a
+//                             deposed leader that does not know it yet, may
+//                             diverge: it truncates before it rejoins, KIP-841)
 //   acked-write-on-leader     a cleanly elected leader holds every write
 //                             acknowledged with acks=all
 //   hw-monotonic              a leader's HW never moves back once it has
@@ -75,6 +78,7 @@ class InvariantMonitor {
     std::map<int64_t, uint64_t> batches;  // base offset -> fingerprint, below true_hw
   };
   std::map<std::pair<TopicPartition, int32_t>, int32_t> leader_of_epoch_;
+  std::map<TopicPartition, std::vector<int32_t>> isr_;  // as last committed
   std::map<TopicPartition, Committed> committed_;
   std::map<TopicPartition, std::map<int64_t, uint64_t>> acked_;  // base offset -> fingerprint
   struct HwMark {
