@@ -191,27 +191,12 @@ std::unique_ptr<Response> Broker::handle(Request& request) {
       return init_producer_id();
     case ApiKey::kListOffsets: {
       auto& r = static_cast<ListOffsetsRequest&>(request);
-      auto resp = std::make_unique<ListOffsetsResponse>();
-      Errc error = Errc::kNone;
-      Partition* p = leader_partition(r.tp, &error);
-      if (p == nullptr) {
-        resp->error = error;
-      } else {
-        *resp = p->list_offsets(r);
-      }
-      return resp;
+      return at_leader<ListOffsetsResponse>(r.tp, [&](Partition& p) { return p.list_offsets(r); });
     }
     case ApiKey::kOffsetsForLeaderEpoch: {
       auto& r = static_cast<OffsetsForLeaderEpochRequest&>(request);
-      auto resp = std::make_unique<OffsetsForLeaderEpochResponse>();
-      Errc error = Errc::kNone;
-      Partition* p = leader_partition(r.tp, &error);
-      if (p == nullptr) {
-        resp->error = error;
-      } else {
-        *resp = p->end_offset_for(r.current_leader_epoch, r.leader_epoch);
-      }
-      return resp;
+      return at_leader<OffsetsForLeaderEpochResponse>(
+          r.tp, [&](Partition& p) { return p.end_offset_for(r.current_leader_epoch, r.leader_epoch); });
     }
     default:
       return nullptr;

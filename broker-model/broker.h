@@ -55,6 +55,20 @@ class Broker {
   std::unique_ptr<Response> metadata_response();
   std::unique_ptr<Response> init_producer_id();
   Partition* leader_partition(const TopicPartition& tp, Errc* error);
+  // A single-partition request answered by the leader's replica, or with
+  // the error that says why this broker is not it.
+  template <typename Resp, typename Answer>
+  std::unique_ptr<Response> at_leader(const TopicPartition& tp, Answer answer) {
+    auto resp = std::make_unique<Resp>();
+    Errc error = Errc::kNone;
+    Partition* p = leader_partition(tp, &error);
+    if (p == nullptr) {
+      resp->error = error;
+    } else {
+      *resp = answer(*p);
+    }
+    return resp;
+  }
 
   void recover_logs();
   LogConfig log_config(const TopicPartition& tp) const;

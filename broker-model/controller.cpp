@@ -68,6 +68,14 @@ void Controller::commit(const MetadataRecord& record) {
   metadata_waiters_.notify_all();
 }
 
+void Controller::commit_partition(const PartitionState& state, bool unclean) {
+  MetadataRecord record;
+  record.kind = MetadataRecord::Kind::kPartition;
+  record.partition = state;
+  record.unclean = unclean;
+  commit(record);
+}
+
 std::unique_ptr<Response> Controller::handle(Request& request) {
   switch (request.api) {
     case ApiKey::kBrokerRegistration:
@@ -104,10 +112,7 @@ std::unique_ptr<Response> Controller::register_broker(const BrokerRegistrationRe
         next.leader_epoch++;
       }
       next.partition_epoch++;
-      MetadataRecord change;
-      change.kind = MetadataRecord::Kind::kPartition;
-      change.partition = next;
-      commit(change);
+      commit_partition(next, /*unclean=*/false);
     }
   }
   MetadataRecord record;
@@ -172,10 +177,7 @@ std::unique_ptr<Response> Controller::alter_partition(const AlterPartitionReques
     return response;
   }
   next.partition_epoch++;
-  MetadataRecord record;
-  record.kind = MetadataRecord::Kind::kPartition;
-  record.partition = next;
-  commit(record);
+  commit_partition(next, /*unclean=*/false);
   response->state = next;
   return response;
 }
@@ -227,17 +229,14 @@ void Controller::maybe_create_topics() {
   int32_t start = 0;
   for (const TopicSpec& spec : cluster_->spec.topics) {
     for (int32_t p = 0; p < spec.partitions; ++p) {
-      MetadataRecord rec;
-      rec.kind = MetadataRecord::Kind::kPartition;
-      rec.partition.tp = TopicPartition{spec.name, p};
+      PartitionState state;
+      state.tp = TopicPartition{spec.name, p};
       for (int32_t i = 0; i < spec.replication_factor; ++i) {
-        rec.partition.replicas.push_back((start + p + i) % brokers + 1);
+        state.replicas.push_back((start + p + i) % brokers + 1);
       }
-      rec.partition.isr = rec.partition.replicas;
-      rec.partition.leader = rec.partition.replicas.front();
-      rec.partition.leader_epoch = 0;
-      rec.partition.partition_epoch = 0;
-      commit(rec);
+      state.isr = state.replicas;
+      state.leader = state.replicas.front();
+      commit_partition(state, /*unclean=*/false);
     }
     start += spec.partitions;
   }
@@ -294,11 +293,7 @@ void Controller::fence(int32_t broker) {
     PartitionState next = without_broker(state, broker, &unclean);
     if (next == state) continue;
     next.partition_epoch++;
-    MetadataRecord change;
-    change.kind = MetadataRecord::Kind::kPartition;
-    change.partition = next;
-    change.unclean = unclean;
-    commit(change);
+    commit_partition(next, unclean);
   }
 }
 
@@ -348,11 +343,7 @@ void Controller::elect_leaderless() {
     if (unclean) next.isr = {next.leader};
     next.leader_epoch++;
     next.partition_epoch++;
-    MetadataRecord change;
-    change.kind = MetadataRecord::Kind::kPartition;
-    change.partition = next;
-    change.unclean = unclean;
-    commit(change);
+    commit_partition(next, unclean);
   }
 }
 

@@ -45,6 +45,7 @@ class Controller {
   // Appends a record to the metadata log: durable (flushed) before it is
   // applied and visible, as a single-voter quorum commits.
   void commit(const MetadataRecord& record);
+  void commit_partition(const PartitionState& state, bool unclean);
   void recover();
   void tick();
   void maybe_create_topics();
