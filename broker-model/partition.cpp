@@ -211,14 +211,12 @@ void Partition::truncate_on_divergence(int32_t leader_epoch, int64_t leader_end_
     // UNDEFINED for the follower's epoch; the follower truncates to its HW.
     target = log_->high_watermark();
   } else if (!broker_.bugs().no_epoch_end_offset_check) {
+    // Where this log ends the largest epoch <= the leader's: if that is the
+    // leader's epoch, both logs agree below min(ends); if it is an earlier
+    // one, truncating to its end is safe and the next fetch checks again.
+    // No such epoch at all: fall back to the HW, as Kafka does.
     const EpochEndOffset mine = log_->end_offset_for_epoch(leader_epoch);
-    if (mine.epoch == kNoEpoch) {
-      target = std::min(target, log_->high_watermark());
-    } else if (mine.epoch != leader_epoch) {
-      target = std::min(target, mine.end_offset);
-    } else {
-      target = std::min(target, mine.end_offset);
-    }
+    target = std::min(target, mine.epoch == kNoEpoch ? log_->high_watermark() : mine.end_offset);
   }
   target = std::max<int64_t>(target, log_->log_start_offset());
   if (target >= log_->log_end_offset()) return;

@@ -30,6 +30,12 @@ struct Pong final : Message {
 
 constexpr int kEchoPort = 7;
 
+inline SimulationOptions options_for_seed(uint64_t seed) {
+  SimulationOptions o;
+  o.seed = seed;
+  return o;
+}
+
 // What the echo server saw, shared with the test (outlives incarnations).
 struct EchoLog {
   // (server incarnation, ping n) for every ping handled.

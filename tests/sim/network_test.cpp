@@ -7,8 +7,7 @@ using namespace kafkasim::test;
 
 namespace {
 SimulationOptions options(uint64_t seed) {
-  SimulationOptions o;
-  o.seed = seed;
+  SimulationOptions o = options_for_seed(seed);
   o.network.latency_min = milliseconds(1);
   o.network.latency_max = milliseconds(5);
   return o;

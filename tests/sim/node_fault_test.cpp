@@ -5,16 +5,9 @@
 using namespace kafkasim::sim;
 using namespace kafkasim::test;
 
-namespace {
-SimulationOptions options(uint64_t seed) {
-  SimulationOptions o;
-  o.seed = seed;
-  return o;
-}
-}  // namespace
 
 TEST_CASE("after a crash no fiber of the old incarnation runs again") {
-  Simulation sim(options(11));
+  Simulation sim(options_for_seed(11));
   int64_t steps_after_crash = 0;
   bool crashed = false;
   auto& node = sim.add_node("worker", [&](Node& n) {
@@ -39,7 +32,7 @@ TEST_CASE("after a crash no fiber of the old incarnation runs again") {
 }
 
 TEST_CASE("a crash drops the incarnation's volatile state once its fibers have unwound") {
-  Simulation sim(options(3));
+  Simulation sim(options_for_seed(3));
   auto alive = std::make_shared<int>(0);
   std::weak_ptr<int> watch;
   auto& node = sim.add_node("worker", [&](Node& n) {
@@ -60,7 +53,7 @@ TEST_CASE("a crash drops the incarnation's volatile state once its fibers have u
 }
 
 TEST_CASE("a restarted node is a new incarnation that reads what the old one wrote") {
-  Simulation sim(options(4));
+  Simulation sim(options_for_seed(4));
   auto log = std::make_shared<CounterLog>();
   auto& node = sim.add_node("counter", disk_counter(100, 7, log));
   sim.start(node);
@@ -77,7 +70,7 @@ TEST_CASE("a restarted node is a new incarnation that reads what the old one wro
 }
 
 TEST_CASE("after power loss exactly the unflushed writes are gone") {
-  Simulation sim(options(4));
+  Simulation sim(options_for_seed(4));
   auto log = std::make_shared<CounterLog>();
   auto& node = sim.add_node("counter", disk_counter(100, 7, log));
   sim.start(node);
@@ -93,7 +86,7 @@ TEST_CASE("after power loss exactly the unflushed writes are gone") {
 }
 
 TEST_CASE("a paused node's fibers do not run until it resumes, and its timers keep expiring") {
-  Simulation sim(options(6));
+  Simulation sim(options_for_seed(6));
   std::vector<SimTime> ticks;
   auto& node = sim.add_node("ticker", [&](Node& n) {
     n.spawn("tick", [&] {
@@ -116,7 +109,7 @@ TEST_CASE("a paused node's fibers do not run until it resumes, and its timers ke
 }
 
 TEST_CASE("a crash of a paused node still kills its fibers") {
-  Simulation sim(options(6));
+  Simulation sim(options_for_seed(6));
   int ticks_after = 0;
   bool dead = false;
   auto& node = sim.add_node("ticker", [&](Node& n) {
@@ -140,7 +133,7 @@ TEST_CASE("a crash of a paused node still kills its fibers") {
 }
 
 TEST_CASE("a skewed local clock runs fast and offset, the simulated clock does not") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   auto& node = sim.add_node("skewed", nullptr);
   sim.start(node);
   SimTime local_before = 0, local_after = 0, sim_after = 0;

@@ -4,21 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "sim/simulation.h"
 #include "sim/sync.h"
 
 using namespace kafkasim::sim;
+using kafkasim::test::options_for_seed;
 
-namespace {
-SimulationOptions options(uint64_t seed) {
-  SimulationOptions o;
-  o.seed = seed;
-  return o;
-}
-}  // namespace
 
 TEST_CASE("sleeping fibers wake at their simulated deadlines, not in real time") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   std::vector<std::pair<std::string, SimTime>> woke;
   sim.spawn_harness("slow", [&] { sleep_for(seconds(3600)); woke.emplace_back("slow", now()); });
   sim.spawn_harness("fast", [&] { sleep_for(milliseconds(5)); woke.emplace_back("fast", now()); });
@@ -27,7 +22,7 @@ TEST_CASE("sleeping fibers wake at their simulated deadlines, not in real time")
 }
 
 TEST_CASE("a run stops at its simulated-time limit with timers still pending") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   int ticks = 0;
   sim.spawn_harness("ticker", [&] {
     for (;;) {
@@ -44,7 +39,7 @@ TEST_CASE("a run stops at its simulated-time limit with timers still pending") {
 
 TEST_CASE("ready fibers run in an order drawn from the seed") {
   auto order_for = [](uint64_t seed) {
-    Simulation sim(options(seed));
+    Simulation sim(options_for_seed(seed));
     std::string order;
     for (char c = 'a'; c <= 'h'; ++c) sim.spawn_harness(std::string(1, c), [&order, c] { order += c; });
     sim.run_until(seconds(1));
@@ -57,7 +52,7 @@ TEST_CASE("ready fibers run in an order drawn from the seed") {
 }
 
 TEST_CASE("a fiber parked forever with no timer left is reported as a deadlock") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   WaitQueue never;
   sim.spawn_harness("stuck-waiter", [&] { never.wait(); });
   REQUIRE(sim.run_until(seconds(10)) == Outcome::kDeadlock);
@@ -65,14 +60,14 @@ TEST_CASE("a fiber parked forever with no timer left is reported as a deadlock")
 }
 
 TEST_CASE("a daemon fiber parked forever is not a deadlock") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   WaitQueue never;
   sim.spawn_harness("server", [&] { never.wait(); }, /*daemon=*/true);
   REQUIRE(sim.run_until(seconds(10)) == Outcome::kQuiescent);
 }
 
 TEST_CASE("a livelock at one instant ends when the event budget is exhausted") {
-  SimulationOptions o = options(1);
+  SimulationOptions o = options_for_seed(1);
   o.event_budget = 10000;
   Simulation sim(o);
   sim.spawn_harness("spinner", [] {
@@ -84,7 +79,7 @@ TEST_CASE("a livelock at one instant ends when the event budget is exhausted") {
 }
 
 TEST_CASE("an exception escaping a fiber ends the run with its message") {
-  Simulation sim(options(1));
+  Simulation sim(options_for_seed(1));
   sim.spawn_harness("thrower", [] {
     sleep_for(1);
     throw std::runtime_error("model bug");
@@ -94,7 +89,7 @@ TEST_CASE("an exception escaping a fiber ends the run with its message") {
 }
 
 TEST_CASE("channels deliver in order and time out in simulated time") {
-  Simulation sim(options(5));
+  Simulation sim(options_for_seed(5));
   Channel<int> ch;
   std::vector<int> got;
   SimTime timed_out_at = -1;
@@ -114,7 +109,7 @@ TEST_CASE("channels deliver in order and time out in simulated time") {
 }
 
 TEST_CASE("a mutex serialises fibers and a condition variable wakes waiters") {
-  Simulation sim(options(9));
+  Simulation sim(options_for_seed(9));
   Mutex m;
   ConditionVariable cv;
   int inside = 0, max_inside = 0, ready = 0;
@@ -140,7 +135,7 @@ TEST_CASE("a mutex serialises fibers and a condition variable wakes waiters") {
 }
 
 TEST_CASE("a cancelled sleep-with-timeout wakes early when notified") {
-  Simulation sim(options(2));
+  Simulation sim(options_for_seed(2));
   WaitQueue q;
   bool notified = false;
   SimTime woke = -1;
