@@ -1,6 +1,7 @@
 // kafkasim run SCENARIO.json [--seed N | --seeds A..B] [--jobs J] [--shard K/N]
 //                            [--bug NAME]... [--out DIR] [--json] [--quiet]
 //                            [--event-budget N] [--trace none|events|all]
+//                            [--shrink | --no-shrink] [--shrink-budget N]
 // (SPEC.md §1, docs/cli.md). Parsing and printing only: the run itself is
 // harness::run_scenario.
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "harness/run.h"
 #include "harness/scenario.h"
 #include "harness/seed_range.h"
+#include "harness/shrink.h"
 
 namespace kafkasim::cli {
 namespace {
@@ -36,6 +38,10 @@ struct RunArgs {
   std::uint64_t event_budget = harness::RunOptions::kDefaultEventBudget;
   sim::RecordLevel record = sim::RecordLevel::kNone;
   std::string record_name = "none";
+  // Shrinking (docs/shrinking.md) of the seeds whose folder is written:
+  // by default only a single --seed that did not meet expectations.
+  enum class Shrink { kDefault, kOn, kOff } shrink = Shrink::kDefault;
+  std::uint64_t shrink_budget = 100;
 };
 
 std::string known_bugs() {
@@ -71,6 +77,15 @@ std::string parse(const Args& args, RunArgs& a, bool* help) {
       a.quiet = true;
     } else if (opt == "--out-failed-only") {
       a.out_failed_only = true;
+    } else if (opt == "--shrink") {
+      a.shrink = RunArgs::Shrink::kOn;
+    } else if (opt == "--no-shrink") {
+      a.shrink = RunArgs::Shrink::kOff;
+    } else if (opt == "--shrink-budget") {
+      if (auto e = need(&v); !e.empty()) return e;
+      auto b = harness::parse_seed(v, &why);
+      if (!b || *b == 0 || *b > 100000) return "--shrink-budget: expected a number of runs from 1 to 100000, got \"" + v + "\"";
+      a.shrink_budget = *b;
     } else if (opt == "--seed") {
       if (auto e = need(&v); !e.empty()) return e;
       if (a.seed) return "--seed given twice";
@@ -136,6 +151,10 @@ std::vector<std::string> child_args(const RunArgs& a) {
     args.push_back("--out");
     args.push_back(*a.out);
     args.push_back("--out-failed-only");
+    // A child runs one seed; the sweep's default is not to shrink.
+    args.push_back(a.shrink == RunArgs::Shrink::kOn ? "--shrink" : "--no-shrink");
+    args.push_back("--shrink-budget");
+    args.push_back(std::to_string(a.shrink_budget));
   }
   return args;
 }
@@ -149,10 +168,13 @@ class Sink {
 
   void accept(harness::RunResult& r, const std::string& json_line, bool write_folder) {
     std::string folder;
+    std::optional<harness::ShrinkResult> shrunk;
     if (write_folder && a_.out && (r.exit_code() != 0 || (single_ && !a_.out_failed_only))) {
       try {
+        if (wants_shrink(r)) shrunk = shrink(r);
         folder = harness::write_run_folder(*a_.out, r, &scenario_);
         folders_.push_back(folder);
+        if (shrunk && shrunk->reproduced) minimal_ = harness::write_minimal_scenario(folder, *shrunk);
       } catch (const std::exception& e) {
         // A result that cannot be saved is a harness failure (resource limit).
         std::fprintf(stderr, "kafkasim run: cannot write the output folder for seed %llu: %s\n",
@@ -167,7 +189,7 @@ class Sink {
       std::fprintf(stdout, "%s\n", line.c_str());
       std::fflush(stdout);
     } else if (single_) {
-      print_single(r, folder);
+      print_single(r, folder, shrunk);
     } else if (r.exit_code() != 0) {
       std::printf("%s\n  repro: %s\n", harness::describe_outcome(r).c_str(), r.repro.c_str());
       std::fflush(stdout);
@@ -193,7 +215,37 @@ class Sink {
   }
 
  private:
-  void print_single(const harness::RunResult& r, const std::string& folder) {
+  // Shrink when asked to, or by default for a single seed that did not meet
+  // expectations; never for a harness failure unless asked (its reruns may
+  // each run to the event budget).
+  bool wants_shrink(const harness::RunResult& r) const {
+    if (a_.shrink == RunArgs::Shrink::kOff) return false;
+    if (a_.shrink == RunArgs::Shrink::kDefault && !(single_ && r.exit_code() == 1)) return false;
+    return !harness::failure_signature(r).empty();
+  }
+
+  std::optional<harness::ShrinkResult> shrink(const harness::RunResult& r) {
+    harness::ShrinkOptions so;
+    so.seed = r.seed;
+    so.extra_bugs = a_.bugs;
+    so.event_budget = a_.event_budget;
+    so.max_runs = static_cast<std::size_t>(a_.shrink_budget);
+    const bool talk = single_ && !a_.quiet && !a_.json;
+    std::size_t n = 0;
+    if (talk) {
+      std::fprintf(stderr, "shrinking seed %llu (at most %llu runs)\n", static_cast<unsigned long long>(r.seed),
+                   static_cast<unsigned long long>(a_.shrink_budget));
+      so.on_run = [&n](const harness::RunResult& run, bool reproduced) {
+        std::fprintf(stderr, "  shrink run %zu: %s\n", ++n, reproduced ? "fails the same way" : "does not");
+      };
+    }
+    auto result = harness::shrink(scenario_, r, so);
+    if (result && talk) std::fprintf(stderr, "%s\n", harness::describe_shrink(*result).c_str());
+    return result;
+  }
+
+  void print_single(const harness::RunResult& r, const std::string& folder,
+                    const std::optional<harness::ShrinkResult>& shrunk) {
     std::printf("%s %s\n", r.scenario.c_str(), harness::describe_outcome(r).c_str());
     std::printf("  trace %s, %lld events, %lld ms simulated, %lld ms wall\n", r.trace_hash.c_str(),
                 static_cast<long long>(r.stats.events), static_cast<long long>(r.stats.sim_time_ms),
@@ -209,6 +261,8 @@ class Sink {
     }
     std::printf("  repro: %s\n", r.repro.c_str());
     if (!folder.empty()) std::printf("  report: %s/report.txt\n", folder.c_str());
+    if (shrunk) std::printf("  %s\n", harness::describe_shrink(*shrunk).c_str());
+    if (!minimal_.empty()) std::printf("  minimal: %s\n", minimal_.c_str());
     std::fflush(stdout);
   }
 
@@ -218,6 +272,7 @@ class Sink {
   Progress progress_;
   harness::SweepSummary summary_;
   std::vector<std::string> folders_;
+  std::string minimal_;  // the last minimal.json written
 };
 
 }  // namespace
