@@ -4,8 +4,10 @@
 //                            [--shrink | --no-shrink] [--shrink-budget N]
 // (SPEC.md §1, docs/cli.md). Parsing and printing only: the run itself is
 // harness::run_scenario.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "harness/scenario.h"
 #include "harness/seed_range.h"
 #include "harness/shrink.h"
+#include "reports/sweep_record.h"
 
 namespace kafkasim::cli {
 namespace {
@@ -164,7 +167,17 @@ std::vector<std::string> child_args(const RunArgs& a) {
 class Sink {
  public:
   Sink(const RunArgs& a, const harness::Scenario& scenario, bool single, std::size_t total)
-      : a_(a), scenario_(scenario), single_(single), progress_(total, a.quiet || single) {}
+      : a_(a), scenario_(scenario), single_(single), progress_(total, a.quiet || single) {
+    // A sweep with --out leaves DIR/junit.xml and DIR/summary.md (not a
+    // --jobs child: its parent writes them).
+    if (a.seeds && a.out && !a.out_failed_only) {
+      sweep_.emplace();
+      sweep_->scenario = scenario.name;
+      sweep_->scenario_path = a.scenario_path;
+      sweep_->seeds = std::to_string(a.seeds->first) + ".." + std::to_string(a.seeds->last);
+      sweep_->shard = std::to_string(a.shard.index) + "/" + std::to_string(a.shard.count);
+    }
+  }
 
   void accept(harness::RunResult& r, const std::string& json_line, bool write_folder) {
     std::string folder;
@@ -196,10 +209,40 @@ class Sink {
     }
     progress_.done(r);
     summary_.add(r);
+    if (sweep_) {
+      if (!write_folder && r.exit_code() != 0) {
+        // A --jobs child wrote the folder of its failed seed.
+        const std::filesystem::path written = std::filesystem::path(*a_.out) / r.scenario / ("seed-" + std::to_string(r.seed));
+        std::error_code ec;
+        if (std::filesystem::is_directory(written, ec)) folder = written.string();
+      }
+      std::string minimal;
+      std::error_code ec;
+      if (!folder.empty() && std::filesystem::is_regular_file(std::filesystem::path(folder) / "minimal.json", ec)) {
+        minimal = (std::filesystem::path(folder) / "minimal.json").string();
+      }
+      sweep_->cases.push_back(reports::sweep_case(r, folder, minimal));
+    }
   }
 
   int finish() {
     progress_.finish();
+    int code = summary_.exit_code();
+    std::string sweep_files;
+    if (sweep_) {
+      sweep_->elapsed_ms = progress_.elapsed_ms();
+      std::stable_sort(sweep_->cases.begin(), sweep_->cases.end(),
+                       [](const reports::SweepCase& x, const reports::SweepCase& y) { return x.seed < y.seed; });
+      try {
+        std::vector<std::string> skipped;
+        const std::vector<std::string> files = reports::write_sweep_files(*a_.out, *sweep_, &skipped);
+        for (const std::string& s : skipped) std::fprintf(stderr, "kafkasim run: left out of the sweep files: %s\n", s.c_str());
+        sweep_files = "junit: " + files[0] + "\nsummary: " + files[1] + "\n";
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "kafkasim run: cannot write the sweep's junit.xml and summary.md: %s\n", e.what());
+        code = 3;
+      }
+    }
     if (!a_.quiet && !single_) {
       std::string text = summary_.text(scenario_.name, progress_.elapsed_ms());
       if (a_.out) {
@@ -209,9 +252,9 @@ class Sink {
           text += "reports: " + *a_.out + "/" + scenario_.name + "/\n";
         }
       }
-      std::fputs(text.c_str(), stderr);
+      std::fputs((text + sweep_files).c_str(), stderr);
     }
-    return summary_.exit_code();
+    return code;
   }
 
  private:
@@ -273,6 +316,7 @@ class Sink {
   harness::SweepSummary summary_;
   std::vector<std::string> folders_;
   std::string minimal_;  // the last minimal.json written
+  std::optional<reports::SweepRecord> sweep_;
 };
 
 }  // namespace
