@@ -1,7 +1,8 @@
 // kafkasim replay RESULT.json: runs a recorded run again (same scenario,
-// seed, bug switches and event budget) and compares trace hashes.
-// Exit 0 "reproduced HASH"; 3 "nondeterminism: ..." naming the first
-// checkpoint window where the traces part; 2 for a bad or missing file.
+// seed, bug switches and event budget) and compares trace hashes
+// (harness::replay_run). Exit 0 "reproduced HASH"; 3 "nondeterminism: ..."
+// naming where the traces part (the first differing event when the run kept
+// trace.jsonl, else the checkpoint window); 2 for a bad or missing file.
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "harness/bug_names.h"
+#include "harness/replay.h"
 #include "harness/result.h"
 #include "harness/run.h"
 #include "harness/scenario.h"
@@ -97,22 +99,19 @@ int replay_command(const Args& args) {
   options.scenario_path = recorded.scenario_path.empty() ? located->path : recorded.scenario_path;
   options.event_budget =
       recorded.parameters.value("event_budget", harness::RunOptions::kDefaultEventBudget);
-  options.keep_history = false;
-  const harness::RunResult again = harness::run_scenario(located->scenario, options);
+  harness::ReplayReport report;
+  try {
+    report = harness::replay_run(located->scenario, recorded, options,
+                                 (fs::path(*result_path).parent_path() / "trace.jsonl").string());
+  } catch (const harness::ResultError& e) {
+    return input_error(e.what());
+  }
+  const harness::RunResult& again = report.again;
 
-  if (again.trace_hash == recorded.trace_hash) {
+  if (report.reproduced) {
     std::printf("reproduced %s\n", again.trace_hash.c_str());
     std::printf("%s %s\n", again.scenario.c_str(), harness::describe_outcome(again).c_str());
     return 0;
-  }
-  std::string where;
-  if (auto window = harness::first_divergence(recorded.checkpoints, again.checkpoints)) {
-    where = "the traces part between events " + std::to_string(window->first) + " and " +
-            std::to_string(window->second);
-  } else {
-    const std::uint64_t agreed = std::min(recorded.checkpoints.every * recorded.checkpoints.hashes.size(),
-                                          again.checkpoints.every * again.checkpoints.hashes.size());
-    where = "the traces agree at every checkpoint and part after event " + std::to_string(agreed);
   }
   std::string note;
   if (!recorded.version.empty() && recorded.version != KAFKASIM_VERSION) {
@@ -121,7 +120,11 @@ int replay_command(const Args& args) {
   }
   std::fprintf(stderr, "kafkasim replay: nondeterminism: %s seed %llu gave trace hash %s, the recorded run %s; %s%s\n",
                recorded.scenario.c_str(), static_cast<unsigned long long>(recorded.seed), again.trace_hash.c_str(),
-               recorded.trace_hash.c_str(), where.c_str(), note.c_str());
+               recorded.trace_hash.c_str(), report.where.c_str(), note.c_str());
+  if (!report.replayed_window.empty()) {
+    std::fprintf(stderr, "the replay's first events in that window:\n");
+    for (const auto& e : report.replayed_window) std::fprintf(stderr, "  %s\n", e.dump().c_str());
+  }
   return 3;
 }
 

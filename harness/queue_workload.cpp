@@ -176,23 +176,20 @@ QueueWorkload::QueueWorkload(const Scenario& scenario) : shared_(std::make_share
 
 QueueWorkload::~QueueWorkload() = default;
 
+kafka::Config queue_consumer_config(const kafka::Config& consumer) {
+  if (consumer.is_explicit("auto.offset.reset")) return consumer;
+  nlohmann::json j = consumer.non_default();
+  j["auto.offset.reset"] = "earliest";
+  return kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
+}
+
 void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
   shared_->sim = &sim;
   shared_->rng = sim.stream("workload");
   shared_->bootstrap = cluster.bootstrap();
   std::shared_ptr<Shared> shared = shared_;
-  kafka::Config consumer_config = shared->spec.consumer;
-  // Jepsen reads from the start of each partition; librdkafka's default is
-  // the end. A scenario that sets auto.offset.reset keeps its choice.
-  if (!consumer_config.is_explicit("auto.offset.reset")) {
-    consumer_config = kafka::Config::resolve(kafka::Scope::consumer,
-                                             [&] {
-                                               nlohmann::json j = consumer_config.non_default();
-                                               j["auto.offset.reset"] = "earliest";
-                                               return j;
-                                             }(),
-                                             "workload.consumer");
-  }
+  // Scenarios built in code have not been through the reader.
+  const kafka::Config consumer_config = queue_consumer_config(shared->spec.consumer);
   const bool validate_epochs = !cluster.spec().bugs.uncommitted_fetch;
 
   for (int i = 1; i <= shared->spec.producers; ++i) {

@@ -30,6 +30,13 @@
 
 namespace kafkasim::harness {
 
+// The queue workload's consumers read from the start of each partition, as
+// Jepsen's do (librdkafka's default is the end): `consumer` with
+// auto.offset.reset earliest unless the scenario set it. Applied when the
+// scenario is read, so that its canonical form (scenario.json, minimal.json)
+// says so and runs the same.
+kafka::Config queue_consumer_config(const kafka::Config& consumer);
+
 class QueueWorkload final : public Workload {
  public:
   static constexpr int kWorkersPerProducer = 8;

@@ -92,16 +92,20 @@ std::string report_text(const RunResult& r) {
 std::string trace_jsonl(const std::vector<sim::TraceEvent>& events) {
   std::string out;
   for (const sim::TraceEvent& e : events) {
-    ojson line{{"time_ns", e.time}, {"kind", sim::event_kind_name(e.kind)}, {"node", e.node},
-               {"a", e.a},          {"b", e.b}};
-    if (!e.text.empty()) line["text"] = e.text;
-    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += trace_event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out += '\n';
   }
   return out;
 }
 
 }  // namespace
+
+ojson trace_event_json(const sim::TraceEvent& e) {
+  ojson line{{"index", e.index}, {"time_ns", e.time}, {"kind", sim::event_kind_name(e.kind)},
+             {"node", e.node},   {"a", e.a},          {"b", e.b}};
+  if (!e.text.empty()) line["text"] = e.text;
+  return line;
+}
 
 TraceCheckpoints compact_checkpoints(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& checkpoints,
                                      std::size_t max_entries) {

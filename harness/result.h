@@ -162,6 +162,10 @@ class SweepSummary {
   std::int64_t events_ = 0;
 };
 
+// One line of trace.jsonl: {"index", "time_ns", "kind", "node", "a", "b",
+// "text" when there is one}.
+nlohmann::ordered_json trace_event_json(const sim::TraceEvent& e);
+
 // Writes the output folder of a run: DIR/<scenario>/seed-<N>/ with
 // result.json, history.jsonl (empty when the history was not kept), report.txt,
 // scenario.json (canonical, when `scenario` is given) and trace.jsonl (when

@@ -255,6 +255,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     so.seed = options.seed;
     so.event_budget = options.event_budget;
     so.record = options.record;
+    so.record_from = options.record_from;
+    so.record_to = options.record_to;
     so.network.latency_min = sim::milliseconds(scenario.network.latency_ms.min);
     so.network.latency_max = sim::milliseconds(scenario.network.latency_ms.max);
     sim = std::make_unique<sim::Simulation>(so);

@@ -45,6 +45,10 @@ struct RunOptions {
   std::vector<std::string> extra_bugs;
   // Which trace events are kept in RunResult::trace_events.
   sim::RecordLevel record = sim::RecordLevel::kNone;
+  // Only the trace events numbered record_from up to, not including,
+  // record_to are kept (replay's window where two runs part).
+  std::uint64_t record_from = 0;
+  std::uint64_t record_to = UINT64_MAX;
   // Scheduler events (fiber steps and timer fires) the run may take;
   // exceeding it is a harness failure.
   std::uint64_t event_budget = kDefaultEventBudget;

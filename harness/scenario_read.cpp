@@ -1,5 +1,7 @@
 #include "harness/scenario_read.h"
 
+#include "harness/queue_workload.h"
+
 #include <algorithm>
 
 #include "harness/json_schema.h"
@@ -117,6 +119,7 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   }
   w.producer = r.config(kafka::Scope::producer, j, "workload");
   w.consumer = r.config(kafka::Scope::consumer, j, "workload");
+  if (w.kind == "queue") w.consumer = queue_consumer_config(w.consumer);
   return w;
 }
 

@@ -146,8 +146,8 @@ void Network::transmit(const std::shared_ptr<Connection>& conn, int side, Messag
   Trace& trace = s.trace();
   const bool describe = trace.record_level() != RecordLevel::kNone;
   if (message) {
-    trace.add(s.now(), EventKind::kSend, from, static_cast<int64_t>(conn->id), static_cast<int64_t>(seq),
-              describe ? message->describe() : std::string());
+    trace.add_described(s.now(), EventKind::kSend, from, static_cast<int64_t>(conn->id),
+                        static_cast<int64_t>(seq), describe ? message->describe() : std::string());
   }
   Link& l = link(from, to);
   if (l.cut || conn->broken[side]) {

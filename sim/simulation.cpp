@@ -24,6 +24,7 @@ Simulation::Simulation(SimulationOptions options)
       harness_(std::make_shared<Incarnation>()),
       tear_rng_(derive_seed(options.seed, "disk-tear")) {
   trace_.set_record_level(options.record);
+  trace_.set_record_window(options.record_from, options.record_to);
   scheduler_.set_event_budget(options.event_budget);
   network_ = std::make_unique<Network>(this, options.seed, options.network);
   harness_->node = kNoNode;

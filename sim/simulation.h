@@ -21,6 +21,10 @@ struct SimulationOptions {
   uint64_t seed = 1;
   uint64_t event_budget = UINT64_MAX;
   RecordLevel record = RecordLevel::kNone;
+  // Record only the events numbered record_from up to, not including,
+  // record_to (Trace::set_record_window).
+  uint64_t record_from = 0;
+  uint64_t record_to = UINT64_MAX;
   NetworkOptions network;
 };
 

@@ -28,19 +28,20 @@ const char* event_kind_name(EventKind kind) {
   return "?";
 }
 
-void Trace::add(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b,
-                std::string_view text) {
+void Trace::append(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b, std::string_view text,
+                   bool hash_text) {
   mix(static_cast<uint64_t>(time));
   mix(static_cast<uint64_t>(kind) | (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8));
   mix(static_cast<uint64_t>(a));
   mix(static_cast<uint64_t>(b));
-  if (!text.empty()) mix(fnv1a64(text));
-  ++count_;
+  if (hash_text && !text.empty()) mix(fnv1a64(text));
+  const uint64_t index = count_++;
   if (count_ % kCheckpointEvery == 0) checkpoints_.emplace_back(count_, hash_);
+  if (index < record_from_ || index >= record_to_) return;
   if (level_ == RecordLevel::kAll ||
       (level_ == RecordLevel::kEvents && kind != EventKind::kFiberStep &&
        kind != EventKind::kTimerFire)) {
-    recorded_.push_back(TraceEvent{time, kind, node, a, b, std::string(text)});
+    recorded_.push_back(TraceEvent{time, kind, node, a, b, std::string(text), index});
   }
 }
 

@@ -51,6 +51,7 @@ struct TraceEvent {
   int64_t a;
   int64_t b;
   std::string text;
+  uint64_t index = 0;  // the event's number in the trace, counting from 0
 };
 
 enum class RecordLevel : uint8_t {
@@ -65,9 +66,24 @@ class Trace {
 
   void set_record_level(RecordLevel level) { level_ = level; }
   RecordLevel record_level() const { return level_; }
+  // Records only the events numbered `from` (counting from 0) up to, not
+  // including, `to` (replay looks at the window where two runs part).
+  void set_record_window(uint64_t from, uint64_t to) {
+    record_from_ = from;
+    record_to_ = to;
+  }
 
   void add(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b,
-           std::string_view text = {});
+           std::string_view text = {}) {
+    append(time, kind, node, a, b, text, /*hash_text=*/true);
+  }
+  // As add(), but `description` is only kept with a recorded event, never
+  // hashed: a description made only when recording would otherwise make
+  // the trace hash depend on the record level.
+  void add_described(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b,
+                     std::string_view description) {
+    append(time, kind, node, a, b, description, /*hash_text=*/false);
+  }
 
   uint64_t hash() const { return hash_; }
   std::string hash_hex() const;
@@ -78,6 +94,8 @@ class Trace {
   const std::vector<std::pair<uint64_t, uint64_t>>& checkpoints() const { return checkpoints_; }
 
  private:
+  void append(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b, std::string_view text,
+              bool hash_text);
   void mix(uint64_t word) {
     hash_ ^= word + 0x9e3779b97f4a7c15ULL + (hash_ << 6) + (hash_ >> 2);
     hash_ *= 0xff51afd7ed558ccdULL;
@@ -85,6 +103,8 @@ class Trace {
   }
 
   RecordLevel level_ = RecordLevel::kNone;
+  uint64_t record_from_ = 0;
+  uint64_t record_to_ = UINT64_MAX;
   uint64_t hash_ = 0x6b61666b6173696dULL;  // "kafkasim"
   uint64_t count_ = 0;
   std::vector<TraceEvent> recorded_;

@@ -40,7 +40,7 @@ TEST_CASE("a single seed that fails with --out is shrunk to a minimal.json that 
   CHECK(again.out.find("inconsistent-offsets") != std::string::npos);
 }
 
-TEST_CASE("--no-shrink writes no minimal.json; a run as expected is shrunk only with --shrink", "[model]") {
+TEST_CASE("with no-shrink no minimal.json is written, and a run as expected is shrunk only when asked", "[model]") {
   TempDir dir;
   Output o = run_kafkasim({"run", kNemesis, "--seed", "5", "--bug", "hw-truncation", "--out", dir.path(), "--no-shrink"});
   CHECK(o.code == 1);
@@ -57,7 +57,7 @@ TEST_CASE("--no-shrink writes no minimal.json; a run as expected is shrunk only 
   CHECK(fs::is_regular_file(dir.path("no-dedup-window/seed-1/minimal.json")));
 }
 
-TEST_CASE("--shrink-budget takes a positive number of runs", "[model]") {
+TEST_CASE("the shrink budget is a positive number of runs", "[model]") {
   Output o = run_kafkasim({"run", kBug, "--shrink-budget", "0"});
   CHECK(o.code == 2);
   CHECK(o.err.find("--shrink-budget: expected a number of runs from 1 to 100000, got \"0\"") != std::string::npos);
