@@ -23,6 +23,7 @@ constexpr const char* kTop =
     "  kafkasim run SCENARIO.json [--seed N | --seeds A..B] [--jobs J] [--shard K/N]\n"
     "                             [--bug NAME]... [--out DIR] [--json] [--quiet]\n"
     "                             [--event-budget N] [--trace none|events|all]\n"
+    "                             [--shrink | --no-shrink] [--shrink-budget N]\n"
     "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json]\n"
     "  kafkasim replay RESULT.json\n"
     "  kafkasim list [scenarios | faults | bugs | checkers]\n"
@@ -48,12 +49,14 @@ constexpr const char* kExamples =
     "  kafkasim replay out/leader-failover/seed-42/result.json\n"
     "  kafkasim check out/leader-failover/seed-42/history.jsonl --json\n"
     "\n"
-    "docs: README.md, docs/cli.md, docs/scenario-format.md, docs/determinism.md\n";
+    "docs: README.md, docs/cli.md, docs/scenario-format.md, docs/determinism.md,\n"
+    "      docs/shrinking.md, docs/ci.md\n";
 
 constexpr const char* kRun =
     "usage: kafkasim run SCENARIO.json [--seed N | --seeds A..B] [--jobs J] [--shard K/N]\n"
     "                                  [--bug NAME]... [--out DIR] [--json] [--quiet]\n"
     "                                  [--event-budget N] [--trace none|events|all]\n"
+    "                                  [--shrink | --no-shrink] [--shrink-budget N]\n"
     "\n"
     "Runs the scenario in the simulator: the cluster, the workload, the explicit faults and\n"
     "the nemesis for duration_ms, then recovery (faults healed, nodes restarted, final reads)\n"
@@ -78,10 +81,20 @@ constexpr const char* kRun =
     "                      is a harness failure (exit 3)\n"
     "  --trace LEVEL       keep trace events for --out (trace.jsonl): none (default), events\n"
     "                      (faults, messages, model events), all (also every fiber step)\n"
+    "  --shrink            shrink every seed whose folder --out writes and that shows an\n"
+    "                      anomaly, invariant violation or liveness failure (even one the\n"
+    "                      scenario expects) to DIR/<scenario>/seed-<N>/minimal.json: the\n"
+    "                      fewest faults (the nemesis' made explicit) and the shortest fault\n"
+    "                      phase that fail the same way with the same seed. Without it only a\n"
+    "                      single --seed that did not meet the expectations is shrunk\n"
+    "  --no-shrink         never shrink\n"
+    "  --shrink-budget N   runs one shrink may make (default 100)\n"
     "\n"
     "Without --json, a single seed prints its parameters (stderr) and a report (stdout); a\n"
     "sweep prints the seeds that failed with their repro line (stdout), a progress bar or one\n"
-    "line per seed, and a summary at the end (stderr).\n"
+    "line per seed, and a summary at the end (stderr). A sweep (--seeds) with --out also\n"
+    "writes DIR/junit.xml (one test case per scenario and seed) and DIR/summary.md for CI\n"
+    "(docs/ci.md).\n"
     "\n";
 
 constexpr const char* kReplay =
@@ -89,8 +102,10 @@ constexpr const char* kReplay =
     "\n"
     "Runs the recorded run again (its scenario file, or the scenario.json beside the result\n"
     "when the file has changed or moved; same seed, bugs and event budget) and compares the\n"
-    "trace hashes. Prints \"reproduced HASH\" (exit 0) or \"nondeterminism: ...\" with the\n"
-    "first checkpoint window where the traces part (exit 3). A missing or malformed result,\n"
+    "trace hashes and checkpoints. Prints \"reproduced HASH\" (exit 0) or \"nondeterminism:\n"
+    "...\" (exit 3) with where the traces part: the first differing event, both versions,\n"
+    "when the run kept trace.jsonl beside the result (run --trace events|all --out DIR),\n"
+    "else the checkpoint window and the replay's first events in it. A missing or malformed result,\n"
     "or a scenario that changed since the run, is exit 2. RESULT.json is a result.json of\n"
     "--out or a line of run --json saved to a file.\n"
     "\n";
