@@ -11,6 +11,7 @@
 #include "checker/history_writer.h"
 #include "harness/faults.h"
 #include "harness/nemesis.h"
+#include "harness/scenario_file_json.h"
 #include "harness/workload.h"
 #include "sim/random.h"
 #include "sim/simulation.h"
@@ -97,7 +98,6 @@ kafka::ClusterSpec cluster_spec(const Scenario& s, const std::vector<std::string
   return spec;
 }
 
-ojson range_json(const MsRange& r) { return ojson{{"min", r.min}, {"max", r.max}}; }
 
 // The seed and everything derived from it, before the world runs.
 ojson parameters_json(const Scenario& s, const RunOptions& o, const std::vector<std::string>& bugs,
@@ -117,30 +117,9 @@ ojson parameters_json(const Scenario& s, const RunOptions& o, const std::vector<
     streams[name] = sim::to_hex64(sim::derive_seed(o.seed, name));
   }
   p["streams"] = std::move(streams);
-  p["network"] = ojson{{"latency_ms", range_json(s.network.latency_ms)}};
-  p["cluster"] = ojson{{"brokers", s.cluster.brokers},
-                       {"controllers", s.cluster.controllers},
-                       {"config", ojson(s.cluster.config.non_default())}};
-  ojson topics = ojson::array();
-  for (const Topic& t : s.topics) {
-    topics.push_back(ojson{{"name", t.name},
-                           {"partitions", t.partitions},
-                           {"replication_factor", t.replication_factor},
-                           {"config", ojson(t.config.non_default())}});
-  }
-  p["topics"] = std::move(topics);
-  p["workload"] = ojson{{"kind", s.workload.kind},
-                        {"producers", s.workload.producers},
-                        {"consumers", s.workload.consumers},
-                        {"rate_per_s", s.workload.rate_per_s},
-                        {"txn", s.workload.txn},
-                        {"subscribe", s.workload.subscribe},
-                        {"keys", s.workload.keys},
-                        {"producer", ojson(s.workload.producer.non_default())},
-                        {"consumer", ojson(s.workload.consumer.non_default())}};
-  ojson faults = ojson::array();
-  for (const Fault& f : s.faults) faults.push_back(fault_to_json(f));
-  p["faults"] = std::move(faults);
+  // The scenario's settings as its file would say them (non-default configuration).
+  ojson file = scenario_file_json(s);
+  for (const char* key : {"network", "cluster", "topics", "workload", "faults"}) p[key] = std::move(file[key]);
   if (s.nemesis) {
     ojson n = nemesis_to_json(*s.nemesis, ranges);
     ojson drawn = ojson::array();

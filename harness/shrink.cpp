@@ -1,14 +1,13 @@
 #include "harness/shrink.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "checker/check.h"
+#include "harness/atomic_file.h"
+#include "harness/scenario_file_json.h"
 #include "harness/nemesis.h"
 #include "sim/random.h"
 
@@ -117,10 +116,6 @@ std::vector<std::size_t> ddmin(std::vector<std::size_t> items,
 }
 
 std::int64_t round_up_to_slice(std::int64_t ms) { return (ms + kSliceMs - 1) / kSliceMs * kSliceMs; }
-
-ojson config_json(const kafka::Config& c) { return ojson(c.non_default()); }
-
-ojson range_json(const MsRange& r) { return ojson{{"min", r.min}, {"max", r.max}}; }
 
 }  // namespace
 
@@ -270,50 +265,6 @@ std::optional<ShrinkResult> shrink(const Scenario& scenario, const RunResult& fa
   return out;
 }
 
-ojson scenario_file_json(const Scenario& s) {
-  ojson j;
-  j["name"] = s.name;
-  if (!s.description.empty()) j["description"] = s.description;
-  j["seed"] = s.seed;
-  j["duration_ms"] = s.duration_ms;
-  j["cluster"] = ojson{{"brokers", s.cluster.brokers},
-                       {"controllers", s.cluster.controllers},
-                       {"config", config_json(s.cluster.config)}};
-  j["network"] = ojson{{"latency_ms", range_json(s.network.latency_ms)}};
-  ojson topics = ojson::array();
-  for (const Topic& t : s.topics) {
-    topics.push_back(ojson{{"name", t.name},
-                           {"partitions", t.partitions},
-                           {"replication_factor", t.replication_factor},
-                           {"config", config_json(t.config)}});
-  }
-  j["topics"] = std::move(topics);
-  j["workload"] = ojson{{"kind", s.workload.kind},
-                        {"producers", s.workload.producers},
-                        {"consumers", s.workload.consumers},
-                        {"rate_per_s", s.workload.rate_per_s},
-                        {"txn", s.workload.txn},
-                        {"subscribe", s.workload.subscribe},
-                        {"keys", s.workload.keys},
-                        {"producer", config_json(s.workload.producer)},
-                        {"consumer", config_json(s.workload.consumer)}};
-  ojson faults = ojson::array();
-  for (const Fault& f : s.faults) faults.push_back(fault_to_json(f));
-  j["faults"] = std::move(faults);
-  if (s.nemesis) {
-    ojson n = ojson(s.to_json()["nemesis"]);
-    j["nemesis"] = std::move(n);
-  }
-  j["recovery_ms"] = s.recovery_ms;
-  j["bugs"] = s.bugs;
-  ojson expect = ojson::object();
-  if (s.expect.anomalies.empty()) expect["valid"] = s.expect.valid;
-  else expect["anomalies"] = s.expect.anomalies;
-  expect["allow"] = s.expect.allow;
-  j["expect"] = std::move(expect);
-  return j;
-}
-
 ojson minimal_scenario_json(const ShrinkResult& result) {
   ojson compact = scenario_file_json(result.minimal);
   // The compact form must say the same as the scenario; should a
@@ -341,21 +292,9 @@ std::string describe_shrink(const ShrinkResult& r) {
 }
 
 std::string write_minimal_scenario(const std::string& folder, const ShrinkResult& result) {
-  namespace fs = std::filesystem;
-  const fs::path final_path = fs::path(folder) / "minimal.json";
-  const fs::path tmp = fs::path(folder) / (".minimal.json.tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << minimal_scenario_json(result).dump(2) << "\n";
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-  }
-  fs::rename(tmp, final_path);
-  return final_path.string();
+  const std::filesystem::path path = std::filesystem::path(folder) / "minimal.json";
+  write_file_atomically(path, minimal_scenario_json(result).dump(2) + "\n");
+  return path.string();
 }
 
 }  // namespace kafkasim::harness

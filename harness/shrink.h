@@ -87,11 +87,6 @@ std::optional<ShrinkResult> shrink(const Scenario& scenario, const RunResult& fa
 std::vector<Fault> explicit_faults(const Scenario& scenario, std::uint64_t seed,
                                    const std::vector<FaultLogEntry>& fault_log);
 
-// A scenario as compact JSON in file order: only settings that differ from
-// Kafka's defaults, no nemesis key when it has none. parse_scenario of its
-// dump() gives a Scenario equal to `s`.
-nlohmann::ordered_json scenario_file_json(const Scenario& s);
-
 // The minimal scenario as the file minimal.json holds it (the report shows
 // it beside the original schedule). REQUIRES: result.reproduced.
 nlohmann::ordered_json minimal_scenario_json(const ShrinkResult& result);

@@ -1,13 +1,12 @@
 #include "reports/sweep_record.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "harness/atomic_file.h"
 #include "reports/sweep_junit.h"
 #include "reports/sweep_summary.h"
 
@@ -26,22 +25,6 @@ T get(const ojson& j, const char* key) {
   } catch (const nlohmann::json::exception&) {
     throw std::runtime_error(std::string(key) + ": unexpected value " + it->dump());
   }
-}
-
-// Writes `text` to `path` through a temporary file beside it.
-void replace_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-  }
-  fs::rename(tmp, path);
 }
 
 std::string record_file_name(const SweepRecord& r) {
@@ -144,7 +127,7 @@ std::vector<std::string> write_sweep_files(const std::string& out_dir, const Swe
   const fs::path dir(out_dir);
   const fs::path records_dir = dir / ".kafkasim" / "sweeps";
   fs::create_directories(records_dir);
-  replace_file(records_dir / record_file_name(record), to_json(record).dump(1) + "\n");
+  harness::write_file_atomically(records_dir / record_file_name(record), to_json(record).dump(1) + "\n");
 
   // Every record in DIR, in file-name order (scenario, then shard).
   std::vector<fs::path> files;
@@ -163,8 +146,8 @@ std::vector<std::string> write_sweep_files(const std::string& out_dir, const Swe
   }
   const fs::path junit = dir / "junit.xml";
   const fs::path summary = dir / "summary.md";
-  replace_file(junit, sweep_junit_xml(records));
-  replace_file(summary, sweep_summary_markdown(records));
+  harness::write_file_atomically(junit, sweep_junit_xml(records));
+  harness::write_file_atomically(summary, sweep_summary_markdown(records));
   return {junit.string(), summary.string()};
 }
 
