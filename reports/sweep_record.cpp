@@ -127,7 +127,7 @@ std::vector<std::string> write_sweep_files(const std::string& out_dir, const Swe
   const fs::path dir(out_dir);
   const fs::path records_dir = dir / ".kafkasim" / "sweeps";
   fs::create_directories(records_dir);
-  harness::write_file_atomically(records_dir / record_file_name(record), to_json(record).dump(1) + "\n");
+  harness::write_file_atomically(records_dir / record_file_name(record), to_json(record).dump() + "\n");
 
   // Every record in DIR, in file-name order (scenario, then shard).
   std::vector<fs::path> files;
