@@ -40,8 +40,8 @@ namespace kafkasim::harness {
 // What a shrunk run must keep showing, as short names: an anomaly kind
 // ("lost-write"), "invariant:NAME", "liveness", or "harness:OUTCOME".
 //   - a harness failure: {"harness:OUTCOME"};
-//   - a run that found every anomaly its scenario expects: those anomalies
-//     (what the scenario demonstrates);
+//   - a run that met expectations naming anomalies (expect.anomalies):
+//     those anomalies (what the scenario demonstrates);
 //   - otherwise every disallowed anomaly kind found, every invariant
 //     violation and a failed liveness check.
 // Empty when there is nothing to keep (a valid run, or one that failed only

@@ -147,9 +147,12 @@ TEST_CASE("the failure signature names invariants, liveness and harness failures
   CHECK(failure_signature(r) == std::vector<std::string>{"lost-write", "invariant:single-leader-per-epoch", "liveness"});
   CHECK(shows_signature(r, failure_signature(r)));
 
-  // A scenario that demonstrates an anomaly keeps just that one.
+  // A scenario that demonstrates an anomaly keeps just that one when the run met
+  // its expectations; when it did not (here: liveness), everything that went wrong.
   r.expect.valid = false;
   r.expect.anomalies = {"lost-write"};
+  CHECK(failure_signature(r) == std::vector<std::string>{"lost-write", "invariant:single-leader-per-epoch", "liveness"});
+  r.expected = true;
   CHECK(failure_signature(r) == std::vector<std::string>{"lost-write"});
 
   r.harness_error = HarnessError{"deadlock", "every fiber waits"};
