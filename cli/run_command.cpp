@@ -184,6 +184,9 @@ class Sink {
     std::optional<harness::ShrinkResult> shrunk;
     if (write_folder && a_.out && (r.exit_code() != 0 || (single_ && !a_.out_failed_only))) {
       try {
+        // Shrunk before the folder is written, so that its report can show
+        // the minimal schedule (harness::minimal_scenario_json(*shrunk))
+        // beside the original one.
         if (wants_shrink(r)) shrunk = shrink(r);
         folder = harness::write_run_folder(*a_.out, r, &scenario_);
         folders_.push_back(folder);
