@@ -125,6 +125,14 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   w.tombstone_ratio = j.value("tombstone_ratio", 0.1);
   w.producer = r.config(kafka::Scope::producer, j, "workload");
   w.consumer = r.config(kafka::Scope::consumer, j, "workload");
+  if (queue_like && !w.consumer.is_explicit("auto.offset.reset")) {
+    // Jepsen reads from the start of each partition; librdkafka's default
+    // is the end. Set here, the choice is part of the canonical form, so a
+    // replay of the scenario.json copy runs the same consumers.
+    json given = j.value("consumer", json::object());
+    given["auto.offset.reset"] = "earliest";
+    w.consumer = kafka::Config::resolve(kafka::Scope::consumer, given, "workload.consumer");
+  }
   return w;
 }
 

@@ -30,7 +30,7 @@ TEST_CASE("a compacted batch keeps its offsets, holes and tombstones through enc
   REQUIRE(d.batch->last_sequence() == 49);
 }
 
-TEST_CASE("a compacted batch may be empty; an ordinary one may not") {
+TEST_CASE("a compacted batch may be empty but an ordinary one may not") {
   RecordBatch b;
   b.base_offset = 0;
   b.compacted = true;

@@ -107,7 +107,7 @@ TEST_CASE("a value resurrected after its tombstone went is compaction-stale-valu
   REQUIRE(count(k.check(), "compaction-stale-value") == 1);
 }
 
-TEST_CASE("a tombstone gone before delete.retention.ms is compaction-early-delete; after it, fine") {
+TEST_CASE("a tombstone gone before delete.retention.ms is compaction-early-delete, after it fine") {
   KvHist k = writes();  // b=null sent at 40 ms
   k.assign(1, 100);
   k.poll(1, {{2, "a=2"}, {4, "c=1"}}, 110);  // passed offset 3 at 111 ms
