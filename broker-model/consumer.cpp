@@ -128,9 +128,13 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
   }
   // One Fetch per leader, sent together, then awaited in turn.
   std::map<int32_t, std::unique_ptr<FetchRequest>> requests;
+  bool leaderless = false;  // librdkafka refreshes the metadata of a partition without a leader
   for (const TopicPartition& tp : assignment_) {
     const PartitionState* state = metadata_.partition(tp);
-    if (state == nullptr || state->leader == kNoLeader) continue;
+    if (state == nullptr || state->leader == kNoLeader) {
+      leaderless = true;
+      continue;
+    }
     Position& p = positions_[tp];
     if (p.error != Errc::kNone) continue;
     if (p.offset == kNoOffset && !reset_position(tp, *state)) continue;
@@ -150,7 +154,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     req->partitions.push_back(pd);
   }
   std::vector<std::pair<RpcClient*, int64_t>> sent;
-  bool refresh = requests.empty();
+  bool refresh = requests.empty() || leaderless;
   for (auto& [leader, req] : requests) {
     RpcClient* rpc = metadata_.connection(leader);
     if (rpc == nullptr) continue;

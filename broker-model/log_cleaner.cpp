@@ -35,13 +35,6 @@ TransactionScan scan_transactions(const Log& log) {
   return scan;
 }
 
-int64_t largest_timestamp(const LogSegment& segment) {
-  int64_t largest = INT64_MIN;
-  for (const LogSegment::Entry& e : segment.entries())
-    for (const Record& r : e.batch->records) largest = std::max(largest, r.timestamp_ms);
-  return largest;
-}
-
 bool holds_tombstone(const RecordBatch& b) {
   return std::any_of(b.records.begin(), b.records.end(), [](const Record& r) { return r.null_value; });
 }
@@ -64,7 +57,7 @@ CleanableRange cleanable_range(const Log& log, int64_t first_dirty, const Cleane
   if (config.min_compaction_lag_ms > 0) {
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
       if (segments[i].next_offset() <= first_dirty) continue;
-      if (largest_timestamp(segments[i]) > now_ms - config.min_compaction_lag_ms) {
+      if (segments[i].largest_timestamp() > now_ms - config.min_compaction_lag_ms) {
         limit = std::min(limit, segments[i].base_offset());
         break;
       }

@@ -5,13 +5,6 @@
 namespace kafkasim::kafka {
 namespace {
 
-int64_t largest_timestamp(const LogSegment& segment) {
-  int64_t largest = INT64_MIN;
-  for (const LogSegment::Entry& e : segment.entries())
-    for (const Record& r : e.batch->records) largest = std::max(largest, r.timestamp_ms);
-  return largest;
-}
-
 // Whether segment i may go at all: wholly below the HW, and, for the active
 // segment, not empty.
 bool deletable(const Log& log, size_t i) {
@@ -37,10 +30,13 @@ std::optional<RetentionDeletion> delete_first(Log& log, size_t count, std::strin
 
 std::optional<RetentionDeletion> delete_by_time(Log& log, const RetentionConfig& config, int64_t now_ms) {
   if (config.retention_ms < 0) return std::nullopt;
+  // A segment without records (the cleaner emptied it) has nothing to keep.
+  auto expired = [&](const LogSegment& s) {
+    const int64_t newest = s.largest_timestamp();
+    return newest == INT64_MIN || now_ms - newest > config.retention_ms;
+  };
   size_t count = 0;
-  while (count < log.segments().size() && deletable(log, count) &&
-         now_ms - largest_timestamp(log.segments()[count]) > config.retention_ms)
-    ++count;
+  while (count < log.segments().size() && deletable(log, count) && expired(log.segments()[count])) ++count;
   return delete_first(log, count, "retention.ms=" + std::to_string(config.retention_ms));
 }
 

@@ -97,3 +97,28 @@ TEST_CASE("segments wholly below a raised log start offset are deleted") {
   REQUIRE(log->log_start_offset() == 3);
   REQUIRE(log->segments().front().base_offset() == 2);
 }
+
+TEST_CASE("a segment the cleaner emptied counts as expired under retention.ms (compact,delete)") {
+  Disk disk;
+  LogConfig config;
+  RecordBatch empty;
+  empty.compacted = true;
+  empty.last_offset_delta = 0;
+  empty.partition_leader_epoch = 0;
+  config.segment_bytes = static_cast<int64_t>(2 * empty.size_bytes());
+  auto log = Log::open(disk, kDir, config);
+  for (int64_t offset = 0; offset < 2; ++offset) {
+    RecordBatch b = empty;
+    b.base_offset = offset;
+    log->append_as_follower(std::make_shared<const RecordBatch>(b));
+  }
+  RecordBatch fresh = make_batch(1);
+  fresh.records[0].timestamp_ms = 10'000;
+  log->append_as_leader(fresh, 0);
+  log->set_high_watermark(log->log_end_offset());
+  REQUIRE(log->segment_count() == 2);
+  auto d = delete_by_time(*log, RetentionConfig{60'000, -1}, 10'500);
+  REQUIRE(d);
+  REQUIRE(d->end_offset == 2);
+  REQUIRE(log->log_start_offset() == 2);
+}
