@@ -23,7 +23,7 @@ constexpr const char* kTop =
     "  kafkasim run SCENARIO.json [--seed N | --seeds A..B] [--jobs J] [--shard K/N]\n"
     "                             [--bug NAME]... [--out DIR] [--json] [--quiet]\n"
     "                             [--event-budget N] [--trace none|events|all]\n"
-    "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json]\n"
+    "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json] [--compaction]\n"
     "  kafkasim replay RESULT.json\n"
     "  kafkasim list [scenarios | faults | bugs | checkers]\n"
     "  kafkasim help [COMMAND]\n"
