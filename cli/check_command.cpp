@@ -59,6 +59,21 @@ std::string known_names() {
   return s;
 }
 
+// Option `name` at args[*i], given as "NAME VALUE" (then *i moves past
+// VALUE) or "NAME=VALUE". `matched` false: args[*i] is another argument;
+// `value` absent: VALUE is missing.
+struct OptionValue {
+  bool matched = false;
+  std::optional<std::string> value;
+};
+OptionValue option_value(const Args& args, std::size_t* i, const std::string& name) {
+  const std::string& a = args[*i];
+  if (a.rfind(name + "=", 0) == 0) return {true, a.substr(name.size() + 1)};
+  if (a != name) return {};
+  if (*i + 1 >= args.size()) return {true, std::nullopt};
+  return {true, args[++*i]};
+}
+
 }  // namespace
 
 int check_command(const Args& args) {
@@ -75,14 +90,9 @@ int check_command(const Args& args) {
       opts.ww_deps = true;
     } else if (a == "--compaction") {
       compaction = true;
-    } else if (a == "--delete-retention-ms" || a.rfind("--delete-retention-ms=", 0) == 0) {
-      std::string n;
-      if (a == "--delete-retention-ms") {
-        if (i + 1 >= args.size()) return usage_error("--delete-retention-ms needs a number of milliseconds");
-        n = args[++i];
-      } else {
-        n = a.substr(22);
-      }
+    } else if (OptionValue o = option_value(args, &i, "--delete-retention-ms"); o.matched) {
+      if (!o.value) return usage_error("--delete-retention-ms needs a number of milliseconds");
+      const std::string& n = *o.value;
       std::size_t used = 0;
       try {
         delete_retention_ms = std::stoll(n, &used);
@@ -91,16 +101,10 @@ int check_command(const Args& args) {
       }
       if (used != n.size() || n.empty() || *delete_retention_ms < 0)
         return usage_error("--delete-retention-ms: expected a non-negative integer, got \"" + n + "\"");
-    } else if (a == "--allow" || a.rfind("--allow=", 0) == 0) {
-      std::string list;
-      if (a == "--allow") {
-        if (i + 1 >= args.size()) return usage_error("--allow needs a list of anomaly names");
-        list = args[++i];
-      } else {
-        list = a.substr(8);
-      }
+    } else if (OptionValue list = option_value(args, &i, "--allow"); list.matched) {
+      if (!list.value) return usage_error("--allow needs a list of anomaly names");
       if (!opts.allow) opts.allow.emplace();
-      if (auto bad = add_allowed(list, *opts.allow))
+      if (auto bad = add_allowed(*list.value, *opts.allow))
         return usage_error("--allow: unknown anomaly name \"" + *bad + "\" (known: " + known_names() + ")");
     } else if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
