@@ -1,9 +1,9 @@
 #include "broker-model/broker.h"
 
 #include <algorithm>
+#include <set>
 
 #include "broker-model/log_manager.h"
-#include <set>
 
 namespace kafkasim::kafka {
 namespace {
