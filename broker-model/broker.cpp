@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "broker-model/log_manager.h"
+
 namespace kafkasim::kafka {
 namespace {
 
@@ -99,6 +101,7 @@ void Broker::start() {
       for (auto& [tp, p] : partitions_) p->log().checkpoint_high_watermark();
     }
   }, /*daemon=*/true);
+  start_log_manager(*this);
   const int64_t flush_ms = long_or_never(cluster_->spec.broker_config, "log.flush.interval.ms");
   if (flush_ms > 0 && flush_ms < INT64_MAX / 2) {
     node_.spawn("log-flusher", [this, flush_ms] {

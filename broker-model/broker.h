@@ -47,6 +47,12 @@ class Broker {
     return it == partitions_.end() ? nullptr : it->second.get();
   }
   bool fenced() const { return fenced_; }
+  // The local replicas, in topic-partition order (for the log manager).
+  std::vector<Partition*> local_partitions() {
+    std::vector<Partition*> out;
+    for (auto& [tp, p] : partitions_) out.push_back(p.get());
+    return out;
+  }
 
  private:
   std::unique_ptr<Response> handle(Request& request);

@@ -37,6 +37,23 @@ void Consumer::seek(const TopicPartition& tp, int64_t offset) {
   Position& p = positions_[tp];
   p.offset = offset;
   p.last_epoch = kNoEpoch;
+  p.error = Errc::kNone;
+}
+
+Errc Consumer::partition_error(const TopicPartition& tp) const {
+  auto it = positions_.find(tp);
+  return it == positions_.end() ? Errc::kNone : it->second.error;
+}
+
+void Consumer::offset_out_of_range(const TopicPartition& tp, Position& p, int64_t log_start_offset) {
+  const bool stop = auto_offset_reset_ == "error";
+  sim::Simulation::current()->record(
+      node_.id(), node_.name() + " fetch of " + tp.str() + " at offset " + std::to_string(p.offset) +
+                      " out of range (log start offset " + std::to_string(log_start_offset) + "): " +
+                      (stop ? "auto.offset.reset=error, the partition stops"
+                            : "resets to the " + auto_offset_reset_ + " offset (auto.offset.reset)"));
+  p.offset = kNoOffset;
+  if (stop) p.error = Errc::kOffsetOutOfRange;
 }
 
 int64_t Consumer::position(const TopicPartition& tp) const {
@@ -111,10 +128,15 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
   }
   // One Fetch per leader, sent together, then awaited in turn.
   std::map<int32_t, std::unique_ptr<FetchRequest>> requests;
+  bool leaderless = false;  // librdkafka refreshes the metadata of a partition without a leader
   for (const TopicPartition& tp : assignment_) {
     const PartitionState* state = metadata_.partition(tp);
-    if (state == nullptr || state->leader == kNoLeader) continue;
+    if (state == nullptr || state->leader == kNoLeader) {
+      leaderless = true;
+      continue;
+    }
     Position& p = positions_[tp];
+    if (p.error != Errc::kNone) continue;
     if (p.offset == kNoOffset && !reset_position(tp, *state)) continue;
     if (!validate_position(tp, *state)) continue;
     auto& req = requests[state->leader];
@@ -132,7 +154,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     req->partitions.push_back(pd);
   }
   std::vector<std::pair<RpcClient*, int64_t>> sent;
-  bool refresh = requests.empty();
+  bool refresh = requests.empty() || leaderless;
   for (auto& [leader, req] : requests) {
     RpcClient* rpc = metadata_.connection(leader);
     if (rpc == nullptr) continue;
@@ -154,7 +176,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     for (FetchResponse::PartitionData& d : resp.partitions) {
       Position& p = positions_[d.tp];
       if (d.error == Errc::kOffsetOutOfRange) {
-        p.offset = kNoOffset;
+        offset_out_of_range(d.tp, p, d.log_start_offset);
         continue;
       }
       if (d.error != Errc::kNone) {
@@ -163,12 +185,18 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
       }
       p.high_watermark = d.high_watermark;
       for (const BatchPtr& batch : d.batches) {
-        for (int32_t i = 0; i < batch->record_count(); ++i) {
-          const int64_t offset = batch->base_offset + i;
+        for (size_t i = 0; i < batch->records.size(); ++i) {
+          const int64_t offset = batch->offset_of(i);
           if (offset < p.offset) continue;
-          const Record& rec = batch->records[static_cast<size_t>(i)];
-          out.push_back(ConsumedRecord{d.tp, offset, batch->partition_leader_epoch, rec.key, rec.value});
+          const Record& rec = batch->records[i];
+          out.push_back(ConsumedRecord{d.tp, offset, batch->partition_leader_epoch, rec.key, rec.value, rec.null_value});
           p.offset = offset + 1;
+          p.last_epoch = batch->partition_leader_epoch;
+        }
+        // A compacted batch may end in a hole: the next position is past
+        // its last offset, as the consumer's nextFetchOffset is.
+        if (batch->compacted && batch->last_offset() >= p.offset) {
+          p.offset = batch->last_offset() + 1;
           p.last_epoch = batch->partition_leader_epoch;
         }
       }

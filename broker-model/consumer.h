@@ -1,6 +1,8 @@
 // The consumer client, after librdkafka, in assign mode: fetches from each
 // assigned partition's leader, starting where auto.offset.reset says when
-// it has no position.
+// it has no position or when its position is out of range (retention
+// deleted it): earliest, latest, or error (the partition stops, with
+// partition_error() set).
 //
 // KIP-320: the consumer remembers the leader epoch of the last record it
 // consumed; when the partition's leader epoch changes it asks the new
@@ -28,6 +30,7 @@ struct ConsumedRecord {
   int32_t leader_epoch = kNoEpoch;
   std::string key;
   std::string value;
+  bool null_value = false;  // a tombstone
 };
 
 class Consumer {
@@ -48,6 +51,10 @@ class Consumer {
 
   // The high watermark last seen for `tp` (kNoOffset before any fetch).
   int64_t high_watermark(const TopicPartition& tp) const;
+  // OFFSET_OUT_OF_RANGE with auto.offset.reset=error (librdkafka's
+  // ERR__AUTO_OFFSET_RESET): the partition is not fetched until seek()
+  // gives it a position. kNone otherwise.
+  Errc partition_error(const TopicPartition& tp) const;
 
   // KIP-320 position validation after a leader change (on by default; the
   // uncommitted-fetch bug turns it off).
@@ -59,7 +66,10 @@ class Consumer {
     int32_t last_epoch = kNoEpoch;     // epoch of the last consumed record
     int32_t leader_epoch_seen = kNoEpoch;  // leader epoch the position was validated against
     int64_t high_watermark = kNoOffset;
+    Errc error = Errc::kNone;  // see partition_error()
   };
+  // The fetch position of `tp` fell outside [log start, HW] of its leader.
+  void offset_out_of_range(const TopicPartition& tp, Position& p, int64_t log_start_offset);
   bool reset_position(const TopicPartition& tp, const PartitionState& state);
   bool validate_position(const TopicPartition& tp, const PartitionState& state);
 

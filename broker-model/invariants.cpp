@@ -10,14 +10,19 @@ namespace {
 std::string broker_name(int32_t id) { return "broker-" + std::to_string(id); }
 }  // namespace
 
-uint64_t InvariantMonitor::fingerprint(const RecordBatch& batch) {
-  uint64_t h = sim::fnv1a64(std::to_string(batch.base_offset) + ":" + std::to_string(batch.producer_id) + ":" +
-                            std::to_string(batch.base_sequence) + ":" + std::to_string(batch.partition_leader_epoch));
+InvariantMonitor::BatchPrint InvariantMonitor::fingerprint(const RecordBatch& batch) {
+  BatchPrint p;
+  p.compacted = batch.compacted;
+  p.header = sim::fnv1a64(std::to_string(batch.base_offset) + ":" + std::to_string(batch.last_offset()) + ":" +
+                          std::to_string(batch.producer_id) + ":" + std::to_string(batch.base_sequence) + ":" +
+                          std::to_string(batch.partition_leader_epoch));
+  uint64_t h = 0;
   for (const Record& r : batch.records) {
     h ^= sim::fnv1a64(r.key) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     h ^= sim::fnv1a64(r.value) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   }
-  return h;
+  p.records = h;
+  return p;
 }
 
 void InvariantMonitor::violate(const std::string& name, sim::SimTime t, std::string detail) {
@@ -57,12 +62,12 @@ void InvariantMonitor::on_become_leader(sim::SimTime t, const TopicPartition& tp
   auto acked = acked_.find(tp);
   if (acked == acked_.end()) return;
   const auto batches = log.read(log.log_start_offset(), INT64_MAX, log.log_end_offset());
-  std::map<int64_t, uint64_t> held;
+  std::map<int64_t, BatchPrint> held;
   for (const BatchPtr& b : batches) held.emplace(b->base_offset, fingerprint(*b));
   for (const auto& [offset, fp] : acked->second) {
     if (offset < log.log_start_offset()) continue;
     auto h = held.find(offset);
-    if (h == held.end() || h->second != fp) {
+    if (h == held.end() || !same_batch(h->second, fp)) {
       violate("acked-write-on-leader", t, tp.str() + ": " + broker_name(broker) + " became leader in epoch " +
                                               std::to_string(epoch) + " without the batch acknowledged at offset " +
                                               std::to_string(offset) + " with acks=all");
@@ -84,9 +89,9 @@ void InvariantMonitor::on_high_watermark(sim::SimTime t, const TopicPartition& t
   Committed& c = committed_[tp];
   if (hw <= c.true_hw) return;
   for (const BatchPtr& b : log.read(c.true_hw, INT64_MAX, hw)) {
-    const uint64_t fp = fingerprint(*b);
+    const BatchPrint fp = fingerprint(*b);
     auto [it, inserted] = c.batches.emplace(b->base_offset, fp);
-    if (!inserted && it->second != fp && in_scope(tp)) {
+    if (!inserted && !same_batch(it->second, fp) && in_scope(tp)) {
       violate("committed-data-consistent", t, tp.str() + ": " + broker_name(broker) + " committed a different batch at offset " +
                                                   std::to_string(b->base_offset) + " than was committed there before");
     }
@@ -101,7 +106,7 @@ void InvariantMonitor::on_append(sim::SimTime t, const TopicPartition& tp, int32
   auto c = committed_.find(tp);
   if (c == committed_.end() || batch.base_offset >= c->second.true_hw) return;
   auto it = c->second.batches.find(batch.base_offset);
-  if (it == c->second.batches.end() || it->second != fingerprint(batch)) {
+  if (it == c->second.batches.end() || !same_batch(it->second, fingerprint(batch))) {
     violate("committed-data-consistent", t, tp.str() + ": " + broker_name(broker) + " stored a batch at offset " +
                                                 std::to_string(batch.base_offset) +
                                                 " that differs from the one committed there (true HW " +
@@ -117,13 +122,13 @@ void InvariantMonitor::on_log_recovered(sim::SimTime, const TopicPartition& tp, 
   auto c = committed_.find(tp);
   if (c == committed_.end() || !in_scope(tp)) return;
   const int64_t upto = std::min(c->second.true_hw, log.log_end_offset());
-  std::map<int64_t, uint64_t> held;
+  std::map<int64_t, BatchPrint> held;
   for (const BatchPtr& b : log.read(log.log_start_offset(), INT64_MAX, upto)) held.emplace(b->base_offset, fingerprint(*b));
   bool missing = log.log_end_offset() < c->second.true_hw;
   for (const auto& [offset, fp] : c->second.batches) {
     if (offset >= upto || offset < log.log_start_offset()) continue;
     auto h = held.find(offset);
-    if (h == held.end() || h->second != fp) missing = true;
+    if (h == held.end() || !same_batch(h->second, fp)) missing = true;
   }
   if (missing) {
     exempt(tp, broker_name(broker) + " restarted without records below the high watermark " +

@@ -47,7 +47,34 @@ void Log::recover() {
   recover_high_watermark();
 }
 
+void Log::recover_swap_files() {
+  constexpr std::string_view kCleaned = ".log.cleaned";
+  constexpr std::string_view kSwap = ".log.swap";
+  auto ends_with = [](const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (const std::string& file : disk_->list(dir_)) {
+    if (ends_with(file, kCleaned)) disk_->remove(file);  // a cleaning the crash interrupted
+  }
+  for (const std::string& file : disk_->list(dir_)) {
+    if (!ends_with(file, kSwap)) continue;
+    const std::string segment_file = file.substr(0, file.size() - kSwap.size() + 4);
+    std::optional<int64_t> base = LogSegment::parse_file_name(dir_, segment_file);
+    if (!base) continue;
+    // The swap file was flushed before it was renamed: it is whole. It
+    // replaces every segment that starts within its offsets.
+    SegmentRecovery report;
+    const int64_t end = LogSegment::recover(*disk_, file, *base, *base, &report).next_offset();
+    for (const std::string& old : disk_->list(dir_)) {
+      std::optional<int64_t> old_base = LogSegment::parse_file_name(dir_, old);
+      if (old_base && *old_base >= *base && (*old_base < end || *old_base == *base)) disk_->remove(old);
+    }
+    disk_->rename(file, segment_file);
+  }
+}
+
 void Log::recover_segments() {
+  recover_swap_files();
   int64_t next_offset = 0;
   bool valid_so_far = true;
   for (const std::string& file : disk_->list(dir_)) {
@@ -124,7 +151,7 @@ void Log::append_as_follower(BatchPtr batch) {
 }
 
 void Log::append(BatchPtr batch) {
-  if (batch->records.empty()) throw std::logic_error(dir_ + ": append of a batch without records");
+  if (batch->records.empty() && !batch->compacted) throw std::logic_error(dir_ + ": append of a batch without records");
   const auto size = static_cast<int64_t>(batch->size_bytes());
   if (size > config_.segment_bytes)
     throw std::invalid_argument(dir_ + ": batch of " + std::to_string(size) + " bytes exceeds segment.bytes " +
@@ -272,6 +299,33 @@ void Log::maybe_flush(int64_t now_ms) {
     flush();
     last_flush_ms_ = now_ms;
   }
+}
+
+// ---- compaction ----
+
+void Log::replace_segments(size_t first, size_t count, const std::vector<BatchPtr>& cleaned) {
+  if (count == 0 || first + count >= segments_.size())
+    throw std::logic_error(dir_ + ": replace_segments of the active segment or of none");
+  const int64_t base = segments_[first].base_offset();
+  const int64_t end = segments_[first + count - 1].next_offset();
+  if (cleaned.empty() || cleaned.front()->base_offset != base || cleaned.back()->last_offset() + 1 != end)
+    throw std::logic_error(dir_ + ": cleaned batches do not cover the segments they replace");
+  const std::string target = LogSegment::file_name(dir_, base);
+  const std::string cleaned_file = target + ".cleaned";
+  const std::string swap_file = target + ".swap";
+  encode_buffer_.clear();
+  for (const BatchPtr& b : cleaned) encode_batch(*b, &encode_buffer_);
+  disk_->write_file(cleaned_file, encode_buffer_);
+  disk_->flush(cleaned_file);
+  disk_->rename(cleaned_file, swap_file);
+  for (size_t i = first; i < first + count; ++i) segments_[i].remove_file();
+  disk_->rename(swap_file, target);
+  SegmentRecovery report;
+  LogSegment replacement = LogSegment::recover(*disk_, target, base, base, &report);
+  replacement.flush();
+  segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(first),
+                  segments_.begin() + static_cast<std::ptrdiff_t>(first + count));
+  segments_.insert(segments_.begin() + static_cast<std::ptrdiff_t>(first), std::move(replacement));
 }
 
 // ---- retention ----

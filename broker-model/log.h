@@ -8,8 +8,10 @@
 // docs/log-storage.md describes the layout, recovery and what is durable.
 //
 // INVARIANT: log_start_offset() <= high_watermark() <= log_end_offset().
-// INVARIANT: offsets are contiguous: each batch starts where the previous
-// one ended, and the LEO is one past the last batch's last offset.
+// INVARIANT: batches are contiguous: each starts where the previous one
+// ended, and the LEO is one past the last batch's last offset. A batch the
+// log cleaner compacted keeps its offsets but may hold only some of its
+// records, or none (record_batch.h): records have holes, batches do not.
 // INVARIANT: there is always at least one segment; the last is the active
 // segment, the only one appended to.
 // INVARIANT: every epoch-cache entry starts below the LEO, or at it when a
@@ -83,6 +85,7 @@ class Log {
   Log& operator=(const Log&) = delete;
 
   const std::string& dir() const { return dir_; }
+  sim::Disk& disk() const { return *disk_; }
   const LogConfig& config() const { return config_; }
   const LogRecoveryInfo& recovery_info() const { return recovery_; }
 
@@ -112,8 +115,9 @@ class Log {
 
   // Appends a batch fetched from the leader, as it is (shared, not copied),
   // and assigns its epoch in the epoch cache when it is new.
-  // REQUIRES: batch->base_offset == log_end_offset(); records not empty;
-  // no larger than segment_bytes.
+  // REQUIRES: batch->base_offset == log_end_offset(); records not empty
+  // unless compacted (the leader's cleaner may have emptied it); no larger
+  // than segment_bytes.
   void append_as_follower(BatchPtr batch);
 
   // Records that `epoch` starts at `start_offset` (Kafka's
@@ -193,11 +197,24 @@ class Log {
   // Bytes in all segment files.
   uint64_t size_bytes() const;
 
+  // Log compaction (log_cleaner.h): replaces segments [first, first+count)
+  // with one segment holding `cleaned`, the same batches compacted, crash
+  // safely as Kafka's Cleaner and LogLoader do: the new segment is written
+  // to "<base>.log.cleaned" and flushed, renamed to "<base>.log.swap", the
+  // old segment files are deleted, and the swap file is renamed to
+  // "<base>.log". Recovery (open) deletes a leftover .cleaned file and
+  // completes a leftover .swap file.
+  // REQUIRES: count >= 1; the segments are not the active one; `cleaned`
+  // holds, in order, one batch for every batch of those segments, with the
+  // same base and last offsets.
+  void replace_segments(size_t first, size_t count, const std::vector<BatchPtr>& cleaned);
+
  private:
   Log(sim::Disk& disk, std::string dir, LogConfig config);
 
   void recover();
   void recover_segments();
+  void recover_swap_files();
   void recover_epoch_cache();
   void recover_high_watermark();
   void append(BatchPtr batch);

@@ -66,6 +66,13 @@ LogSegment LogSegment::recover(sim::Disk& disk, std::string file, int64_t base_o
   return segment;
 }
 
+int64_t LogSegment::largest_timestamp() const {
+  int64_t largest = INT64_MIN;
+  for (const Entry& e : entries_)
+    for (const Record& r : e.batch->records) largest = std::max(largest, r.timestamp_ms);
+  return largest;
+}
+
 size_t LogSegment::find(int64_t offset) const {
   auto it = std::partition_point(entries_.begin(), entries_.end(),
                                  [offset](const Entry& e) { return e.batch->last_offset() < offset; });

@@ -6,9 +6,9 @@
 //
 // INVARIANT: entries() are the batches the file holds, in file order; entry
 // i starts at byte entries()[i].position and the file is size_bytes() long.
-// INVARIANT: offsets are contiguous: the first batch starts at base_offset()
-// and each batch right after the previous one's last offset. (Compaction,
-// when the model gets it, will leave gaps and must relax this.)
+// INVARIANT: batches are contiguous: the first starts at base_offset() and
+// each right after the previous one's last offset. (A compacted batch keeps
+// its offsets but not every record: records have holes, batches do not.)
 #pragma once
 
 #include <cstdint>
@@ -63,6 +63,9 @@ class LogSegment {
   int64_t next_offset() const { return empty() ? base_offset_ : entries_.back().batch->last_offset() + 1; }
   uint64_t size_bytes() const { return size_bytes_; }
   const std::vector<Entry>& entries() const { return entries_; }
+  // The largest record timestamp (retention and min.compaction.lag.ms
+  // judge a segment by it); INT64_MIN when the segment holds no record.
+  int64_t largest_timestamp() const;
   // The index of the first entry whose last offset is >= `offset`, that is
   // the batch holding `offset` when there is one; entries().size() if none.
   size_t find(int64_t offset) const;

@@ -179,6 +179,18 @@ void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
       rebuild_producer_state();
       continue;
     }
+    if (d.error == Errc::kOffsetOutOfRange && d.log_start_offset > log_->log_end_offset()) {
+      // Retention deleted what this follower still needs: it restarts its
+      // log, empty, at the leader's log start (Kafka's
+      // ReplicaFetcherThread, handleOutOfRangeError).
+      sim::Simulation::current()->record(
+          broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " restarts its log of " + tp_.str() +
+                                   " at the leader's log start offset " + std::to_string(d.log_start_offset) +
+                                   " (its log ended at " + std::to_string(log_->log_end_offset()) + ")");
+      log_->truncate_fully_and_start_at(d.log_start_offset);
+      rebuild_producer_state();
+      continue;
+    }
     if (d.error != Errc::kNone) {
       broker_.node().sleep_local(backoff);
       continue;
@@ -198,6 +210,11 @@ void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
     }
     const int64_t hw = std::min(d.high_watermark, log_->log_end_offset());
     if (hw > log_->high_watermark()) log_->set_high_watermark(hw);
+    // The leader's log start offset, as far as this replica has committed
+    // data (UnifiedLog.maybeIncrementLogStartOffset refuses beyond the HW);
+    // the log manager deletes the segments below it.
+    if (d.log_start_offset > log_->log_start_offset())
+      log_->set_log_start_offset(std::min(d.log_start_offset, log_->high_watermark()));
     log_->maybe_flush(broker_.now_ms());
   }
 }

@@ -48,6 +48,12 @@ std::shared_ptr<Delivery> Producer::send(const TopicPartition& tp, std::string k
   return delivery;
 }
 
+std::shared_ptr<Delivery> Producer::send_tombstone(const TopicPartition& tp, std::string key) {
+  std::shared_ptr<Delivery> delivery = send(tp, std::move(key), "");
+  queues_[tp]->pending.back().null_value = true;
+  return delivery;
+}
+
 bool Producer::ensure_producer_id(sim::SimTime deadline) {
   if (!idempotent_ || producer_id_ >= 0) return true;
   if (initializing_) {
@@ -181,7 +187,7 @@ void Producer::sender_loop(TopicPartition tp) {
       pd.batch.producer_id = batch.producer_id;
       pd.batch.producer_epoch = batch.producer_epoch;
       pd.batch.base_sequence = batch.base_sequence;
-      for (const Message& m : batch.messages) pd.batch.records.push_back(Record{m.key, m.value, node_.local_now() / sim::milliseconds(1)});
+      for (const Message& m : batch.messages) pd.batch.records.push_back(Record{m.key, m.value, node_.local_now() / sim::milliseconds(1), m.null_value});
       req->partitions.push_back(std::move(pd));
       ++batch.attempts;
       InFlight f;

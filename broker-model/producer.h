@@ -62,6 +62,9 @@ class Producer {
 
   // Queues a message for `tp`. The report arrives through the Delivery.
   std::shared_ptr<Delivery> send(const TopicPartition& tp, std::string key, std::string value);
+  // Queues a tombstone (a null value) for `key`: on a compacted topic it
+  // deletes the key (docs/log-storage.md, "Compaction").
+  std::shared_ptr<Delivery> send_tombstone(const TopicPartition& tp, std::string key);
 
   // Stops the sender fibers' work; queued messages keep their state.
   const Config& config() const { return config_; }
@@ -73,6 +76,7 @@ class Producer {
     sim::SimTime enqueued = 0;
     bool maybe_written = false;  // some attempt may have been written
     std::shared_ptr<Delivery> delivery;
+    bool null_value = false;
   };
   struct Batch {
     std::vector<Message> messages;

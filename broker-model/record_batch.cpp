@@ -16,8 +16,26 @@ constexpr size_t kHeaderBytes = kLengthBytes + kCrcBytes + 1 + 8 + 4 + 8 + 2 + 4
 // Per record, besides key and value: timestamp, key length, value length.
 constexpr size_t kRecordOverheadBytes = 8 + 4 + 4;
 
+// Besides them, when compacted: last_offset_delta, delete_horizon_ms; per
+// record, its offset delta.
+constexpr size_t kCompactedHeaderBytes = 4 + 8;
+constexpr size_t kOffsetDeltaBytes = 4;
+constexpr uint32_t kNullLength = 0xFFFFFFFFu;
+
 constexpr uint8_t kTransactionalBit = 1;
 constexpr uint8_t kControlBit = 2;
+constexpr uint8_t kCompactedBit = 4;
+
+// Offset deltas strictly increasing in [0, last_offset_delta], one per record.
+bool valid_offset_deltas(const RecordBatch& b) {
+  if (b.offset_deltas.size() != b.records.size() || b.last_offset_delta < 0) return false;
+  int64_t previous = -1;
+  for (int32_t d : b.offset_deltas) {
+    if (d <= previous || d > b.last_offset_delta) return false;
+    previous = d;
+  }
+  return true;
+}
 
 void put_u8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
 
@@ -71,7 +89,7 @@ class Reader {
 
 int32_t RecordBatch::last_sequence() const {
   if (base_sequence < 0) return -1;
-  const int32_t increment = record_count() - 1;
+  const int32_t increment = compacted ? last_offset_delta : record_count() - 1;
   if (base_sequence > std::numeric_limits<int32_t>::max() - increment)
     return increment - (std::numeric_limits<int32_t>::max() - base_sequence) - 1;
   return base_sequence + increment;
@@ -79,12 +97,16 @@ int32_t RecordBatch::last_sequence() const {
 
 size_t RecordBatch::size_bytes() const {
   size_t size = kHeaderBytes;
+  if (compacted) size += kCompactedHeaderBytes + kOffsetDeltaBytes * records.size();
   for (const Record& r : records) size += kRecordOverheadBytes + r.key.size() + r.value.size();
   return size;
 }
 
 void encode_batch(const RecordBatch& batch, std::string* out) {
-  if (batch.records.empty()) throw std::logic_error("encode_batch: a batch needs at least one record");
+  if (batch.records.empty() && !batch.compacted)
+    throw std::logic_error("encode_batch: a batch needs at least one record");
+  if (batch.compacted && !valid_offset_deltas(batch))
+    throw std::logic_error("encode_batch: a compacted batch needs increasing offset deltas, one per record");
   const size_t start = out->size();
   const size_t size = batch.size_bytes();
   if (size - kLengthBytes > std::numeric_limits<uint32_t>::max())
@@ -99,14 +121,20 @@ void encode_batch(const RecordBatch& batch, std::string* out) {
   put_le<int16_t>(out, batch.producer_epoch);
   put_le<int32_t>(out, batch.base_sequence);
   put_u8(out, static_cast<uint8_t>((batch.transactional ? kTransactionalBit : 0) |
-                                   (batch.control ? kControlBit : 0)));
+                                   (batch.control ? kControlBit : 0) | (batch.compacted ? kCompactedBit : 0)));
   put_le<int32_t>(out, batch.record_count());
-  for (const Record& r : batch.records) {
+  if (batch.compacted) {
+    put_le<int32_t>(out, batch.last_offset_delta);
+    put_le<int64_t>(out, batch.delete_horizon_ms);
+  }
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    const Record& r = batch.records[i];
+    if (batch.compacted) put_le<int32_t>(out, batch.offset_deltas[i]);
     put_le<int64_t>(out, r.timestamp_ms);
     put_le<uint32_t>(out, static_cast<uint32_t>(r.key.size()));
     out->append(r.key);
-    put_le<uint32_t>(out, static_cast<uint32_t>(r.value.size()));
-    out->append(r.value);
+    put_le<uint32_t>(out, r.null_value ? kNullLength : static_cast<uint32_t>(r.value.size()));
+    if (!r.null_value) out->append(r.value);
   }
   const size_t covered = start + kLengthBytes + kCrcBytes;
   const uint32_t crc = crc32c(std::string_view(*out).substr(covered));
@@ -142,16 +170,28 @@ DecodedBatch decode_batch(std::string_view data) {
   const uint8_t attributes = in.get<uint8_t>();
   batch->transactional = (attributes & kTransactionalBit) != 0;
   batch->control = (attributes & kControlBit) != 0;
+  batch->compacted = (attributes & kCompactedBit) != 0;
   const int32_t count = in.get<int32_t>();
-  if (count < 1 || static_cast<uint64_t>(count) > covered.size() / kRecordOverheadBytes) return result;
+  if (count < (batch->compacted ? 0 : 1) || static_cast<uint64_t>(count) > covered.size() / kRecordOverheadBytes)
+    return result;
+  if (batch->compacted) {
+    batch->last_offset_delta = in.get<int32_t>();
+    batch->delete_horizon_ms = in.get<int64_t>();
+    batch->offset_deltas.resize(static_cast<size_t>(count));
+  }
   batch->records.resize(static_cast<size_t>(count));
-  for (Record& r : batch->records) {
+  for (size_t i = 0; i < batch->records.size(); ++i) {
+    Record& r = batch->records[i];
+    if (batch->compacted) batch->offset_deltas[i] = in.get<int32_t>();
     r.timestamp_ms = in.get<int64_t>();
     r.key = in.bytes(in.get<uint32_t>());
-    r.value = in.bytes(in.get<uint32_t>());
+    const uint32_t value_length = in.get<uint32_t>();
+    r.null_value = value_length == kNullLength;
+    if (!r.null_value) r.value = in.bytes(value_length);
     if (in.overrun()) return result;
   }
   if (!in.at_end()) return result;
+  if (batch->compacted && !valid_offset_deltas(*batch)) return result;
   result.status = DecodeStatus::kOk;
   result.batch = std::move(batch);
   result.size_bytes = kLengthBytes + length;

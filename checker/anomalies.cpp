@@ -26,6 +26,14 @@ const std::vector<std::pair<std::string, std::string_view>>& table() {
       {"G0", "a cycle of write-write dependencies (write cycle)"},
       {"G1c", "a cycle of write-read (and, with ww-deps, write-write) dependencies"},
       {"unseen", "acknowledged values no ok poll read (information only)"},
+      // The compaction checker's (checker/compaction.h; compacted-kv workload).
+      {"compaction-lost-key",
+       "compacted topic: a final read from the start lacks a key whose latest acknowledged write is a value"},
+      {"compaction-stale-value",
+       "compacted topic: a final read from the start ends a key below its latest acknowledged write, "
+       "or reads a key's records out of offset order"},
+      {"compaction-early-delete",
+       "compacted topic: a tombstone vanished before delete.retention.ms had passed since it was written"},
   };
   return t;
 }

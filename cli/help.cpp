@@ -24,7 +24,7 @@ constexpr const char* kTop =
     "                             [--bug NAME]... [--out DIR] [--json] [--quiet]\n"
     "                             [--event-budget N] [--trace none|events|all]\n"
     "                             [--shrink | --no-shrink] [--shrink-budget N]\n"
-    "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json]\n"
+    "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json] [--compaction]\n"
     "  kafkasim replay RESULT.json\n"
     "  kafkasim list [scenarios | faults | bugs | checkers]\n"
     "  kafkasim help [COMMAND]\n"

@@ -4,6 +4,7 @@
 
 #include "broker-model/consumer.h"
 #include "broker-model/producer.h"
+#include "checker/compaction.h"
 
 namespace kafkasim::harness {
 
@@ -12,6 +13,9 @@ using checker::OpType;
 
 struct QueueWorkload::Shared {
   WorkloadSpec spec;
+  // compacted-kv: keyed values and tombstones, VALUEs "k3=17" / "k3=null"
+  // (checker/compaction.h).
+  bool kv = false;
   std::vector<kafka::TopicPartition> keys;
   std::vector<std::string> key_names;
   std::vector<int32_t> bootstrap;
@@ -25,12 +29,26 @@ struct QueueWorkload::Shared {
     std::vector<checker::MicroOp> mops;
   };
   std::map<int32_t, Pending> pending;  // invoked, not completed, by process
+  // Producer processes: their node and its incarnation when they started.
+  std::map<int32_t, std::pair<sim::Node*, uint64_t>> producer_of;
   int32_t next_process = 0;
   bool final_reads = false;
   std::map<int32_t, bool> final_done;  // consumer node -> done (its latest incarnation)
   WorkloadStats stats;
 
   int64_t time() const { return sim->now(); }
+
+  // Whether a send is pending in a producer process still alive (the
+  // pending sends of crashed incarnations never complete).
+  bool sends_in_flight() const {
+    for (const auto& [process, op] : pending) {
+      auto it = producer_of.find(process);
+      if (it == producer_of.end()) continue;
+      const auto& [node, incarnation] = it->second;
+      if (node->up() && node->incarnation() == incarnation) return true;
+    }
+    return false;
+  }
 
   void invoke(int32_t process, OpFn f, std::vector<checker::MicroOp> mops) {
     if (closed) return;
@@ -79,9 +97,20 @@ void producer_process(const std::shared_ptr<Shared>& shared, ProducerClient* cli
     const kafka::TopicPartition& tp = shared->keys[job->first];
     const std::string& key = shared->key_names[job->first];
     const int64_t value = job->second;
+    checker::Value sent = value;
+    std::shared_ptr<kafka::Delivery> delivery;
     shared->stats.sent++;
-    shared->invoke(process, OpFn::send, {checker::Send{key, value, std::nullopt}});
-    auto delivery = client->producer->send(tp, "", std::to_string(value));
+    if (shared->kv) {
+      const std::string record_key = "k" + std::to_string(shared->rng.below(static_cast<uint64_t>(shared->spec.record_keys)));
+      const bool tombstone = shared->rng.unit() < shared->spec.tombstone_ratio;
+      const std::string text = std::to_string(value);
+      sent = checker::kv_value(record_key, tombstone ? std::nullopt : std::optional<std::string_view>(text));
+      shared->invoke(process, OpFn::send, {checker::Send{key, sent, std::nullopt}});
+      delivery = tombstone ? client->producer->send_tombstone(tp, record_key) : client->producer->send(tp, record_key, text);
+    } else {
+      shared->invoke(process, OpFn::send, {checker::Send{key, sent, std::nullopt}});
+      delivery = client->producer->send(tp, "", std::to_string(value));
+    }
     delivery->wait();
     const kafka::DeliveryReport& r = delivery->report();
     switch (r.status) {
@@ -89,26 +118,31 @@ void producer_process(const std::shared_ptr<Shared>& shared, ProducerClient* cli
         shared->stats.acked++;
         std::optional<int64_t> offset;
         if (r.offset >= 0) offset = r.offset;
-        shared->complete(process, OpType::ok, {checker::Send{key, value, offset}});
+        shared->complete(process, OpType::ok, {checker::Send{key, sent, offset}});
         break;
       }
       case kafka::DeliveryReport::Status::kNotPersisted:
-        shared->complete(process, OpType::fail, {checker::Send{key, value, std::nullopt}});
+        shared->complete(process, OpType::fail, {checker::Send{key, sent, std::nullopt}});
         break;
       default:
-        shared->complete(process, OpType::info, {checker::Send{key, value, std::nullopt}});
+        shared->complete(process, OpType::info, {checker::Send{key, sent, std::nullopt}});
         break;
     }
     ++client->idle;
   }
 }
 
-checker::Poll to_poll(const std::vector<kafka::ConsumedRecord>& records) {
+checker::Poll to_poll(const std::vector<kafka::ConsumedRecord>& records, bool kv) {
   checker::Poll poll;
   for (const kafka::ConsumedRecord& r : records) {
     const std::string key = r.tp.str();
     auto it = std::find_if(poll.records.begin(), poll.records.end(), [&](const auto& e) { return e.first == key; });
     if (it == poll.records.end()) it = poll.records.emplace(poll.records.end(), key, std::vector<checker::Record>{});
+    if (kv) {
+      it->second.push_back(checker::Record{
+          r.offset, checker::kv_value(r.key, r.null_value ? std::nullopt : std::optional<std::string_view>(r.value))});
+      continue;
+    }
     int64_t value = 0;
     try {
       value = std::stoll(r.value);
@@ -125,7 +159,7 @@ std::vector<kafka::ConsumedRecord> poll_op(Shared& shared, kafka::Consumer& cons
   shared.invoke(process, OpFn::poll, {checker::Poll{}});
   auto records = consumer.poll(sim::milliseconds(100));
   shared.stats.polled += static_cast<int64_t>(records.size());
-  shared.complete(process, OpType::ok, {to_poll(records)});
+  shared.complete(process, OpType::ok, {to_poll(records, shared.kv)});
   return records;
 }
 
@@ -136,8 +170,17 @@ void consumer_process(const std::shared_ptr<Shared>& shared, kafka::Consumer* co
   int32_t process = shared->next_process++;
   consumer->assign(shared->keys);
   shared->assign(process);
-  while (!shared->final_reads) poll_op(*shared, *consumer, process);
+  while (!shared->final_reads) {
+    poll_op(*shared, *consumer, process);
+    // A slow application takes this long over what it polled (never in
+    // the final reads).
+    if (shared->spec.poll_interval_ms > 0) sim::sleep_for(sim::milliseconds(shared->spec.poll_interval_ms));
+  }
   shared->final_done[node] = false;
+  // compacted-kv: the final read starts once every send still alive has
+  // completed, so that it is a read of everything acknowledged (the
+  // compaction checker's final read).
+  while (shared->kv && shared->sends_in_flight()) sim::sleep_for(sim::milliseconds(100));
   process = shared->next_process++;
   consumer->assign(shared->keys);
   shared->assign(process);
@@ -159,6 +202,7 @@ void consumer_process(const std::shared_ptr<Shared>& shared, kafka::Consumer* co
 
 QueueWorkload::QueueWorkload(const Scenario& scenario) : shared_(std::make_shared<Shared>()) {
   shared_->spec = scenario.workload;
+  shared_->kv = scenario.workload.kind == "compacted-kv";
   std::vector<std::string> topics = scenario.workload.keys;
   if (topics.empty()) {
     for (const Topic& t : scenario.topics) topics.push_back(t.name);
@@ -199,6 +243,7 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
       n.set_state(client);
       for (int w = 0; w < kWorkersPerProducer; ++w) {
         const int32_t process = shared->next_process++;
+        shared->producer_of[process] = {&n, n.incarnation()};
         ProducerClient* c = client.get();
         n.spawn("process-" + std::to_string(process), [shared, c, process] { producer_process(shared, c, process); },
                 /*daemon=*/true);

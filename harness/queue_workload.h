@@ -12,6 +12,15 @@
 // process assigns every key, reads from offset 0 and polls until its
 // position has reached every key's high watermark on two polls in a row.
 //
+// With poll_interval_ms, consumers wait that long after each poll of the
+// fault phase: a slow application, which retention can overtake.
+//
+// The compacted-kv kind is this workload on compacted topics: each send
+// carries a record key k0..k<record_keys-1> drawn per send, and is a
+// tombstone with probability tombstone_ratio; history VALUEs are
+// "k3=17" and "k3=null" (checker/compaction.h). Its final reads start
+// once every send of a live producer has completed.
+//
 // A process whose node crashes leaves its op pending; a restarted node gets
 // new processes. Every op still pending when the history is taken is
 // completed as `info` (indeterminate), as Jepsen does.

@@ -8,6 +8,7 @@
 
 #include "broker-model/cluster.h"
 #include "checker/check.h"
+#include "checker/compaction.h"
 #include "checker/history_writer.h"
 #include "harness/faults.h"
 #include "harness/nemesis.h"
@@ -178,6 +179,18 @@ void judge(RunResult& r, const Scenario& s) {
   // data, so it meets no expectation (liveness failures are their own
   // class, SPEC.md §1 exit 1).
   if (!live && !r.liveness_detail.stopped_at_ms) r.expected = false;
+}
+
+// The compaction checker's settings for a compacted-kv run: each
+// topic-partition's delete.retention.ms, and the allowed anomalies.
+checker::CompactionOptions compaction_options(const Scenario& s, const std::set<std::string>& allow) {
+  checker::CompactionOptions o;
+  for (const Topic& t : s.topics) {
+    for (int p = 0; p < t.partitions; ++p)
+      o.delete_retention_ms[t.name + "/" + std::to_string(p)] = t.config.get_long("delete.retention.ms");
+  }
+  o.allow = allow;
+  return o;
 }
 
 }  // namespace
@@ -351,7 +364,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       if (checker::is_anomaly_name(a)) allow.insert(a);
     }
     copts.allow = allow;
-    auto verdict = std::make_shared<checker::Verdict>(checker::check(history, copts));
+    auto verdict = std::make_shared<checker::Verdict>(scenario.workload.kind == "compacted-kv"
+                                                          ? checker::check_compaction(history, compaction_options(scenario, allow))
+                                                          : checker::check(history, copts));
     for (const auto& [name, witnesses] : verdict->anomalies) {
       r.anomalies[name] = static_cast<std::int64_t>(witnesses.size());
     }

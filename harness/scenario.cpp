@@ -72,7 +72,7 @@ const std::vector<std::string>& workload_kinds() {
 }
 
 const std::vector<std::string>& supported_workload_kinds() {
-  static const std::vector<std::string> kinds = {"queue"};
+  static const std::vector<std::string> kinds = {"queue", "compacted-kv"};
   return kinds;
 }
 

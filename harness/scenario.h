@@ -50,13 +50,16 @@ struct Topic {
 
 // The scenario's `workload` key (harness::Workload is the running workload).
 struct WorkloadSpec {
-  std::string kind = "queue";  // one of workload_kinds(); only "queue" runs yet
+  std::string kind = "queue";  // one of workload_kinds(); supported_workload_kinds() run
   int producers = 1;           // clients producer-1 .. producer-N
   int consumers = 1;           // clients consumer-1 .. consumer-N
   double rate_per_s = 100;     // sends per second, all producers together
   bool txn = false;            // operations are transactions of sends and polls
   bool subscribe = false;      // consumers subscribe (consumer group) instead of assign
   std::vector<std::string> keys;  // topics the workload uses; default: all, in file order
+  std::int64_t poll_interval_ms = 0;  // consumers wait this long after each poll (a slow application)
+  int record_keys = 10;               // compacted-kv: distinct record keys per partition
+  double tombstone_ratio = 0.1;       // compacted-kv: the share of sends that are tombstones
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   bool operator==(const WorkloadSpec&) const = default;

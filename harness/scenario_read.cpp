@@ -103,12 +103,13 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
-  if (w.kind == "queue" && w.producers < 1) r.fail("workload.producers", "a queue workload needs at least 1 producer");
-  if (w.kind == "queue" && w.consumers < 1) r.fail("workload.consumers", "a queue workload needs at least 1 consumer");
+  const bool queue_like = w.kind == "queue" || w.kind == "compacted-kv";
+  if (queue_like && w.producers < 1) r.fail("workload.producers", "a " + w.kind + " workload needs at least 1 producer");
+  if (queue_like && w.consumers < 1) r.fail("workload.consumers", "a " + w.kind + " workload needs at least 1 consumer");
   w.rate_per_s = j.value("rate_per_s", 100.0);
   w.txn = j.value("txn", false);
   w.subscribe = j.value("subscribe", false);
@@ -117,9 +118,16 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   } else {
     for (const auto& t : topics) w.keys.push_back(t.name);
   }
+  w.poll_interval_ms = j.value("poll_interval_ms", std::int64_t{0});
+  for (const char* key : {"record_keys", "tombstone_ratio"}) {
+    if (j.contains(key) && w.kind != "compacted-kv")
+      r.fail(std::string("workload.") + key, "only a compacted-kv workload has record keys and tombstones");
+  }
+  w.record_keys = j.value("record_keys", 10);
+  w.tombstone_ratio = j.value("tombstone_ratio", 0.1);
   w.producer = r.config(kafka::Scope::producer, j, "workload");
   w.consumer = r.config(kafka::Scope::consumer, j, "workload");
-  if (w.kind == "queue") w.consumer = queue_consumer_config(w.consumer);
+  if (queue_like) w.consumer = queue_consumer_config(w.consumer);
   return w;
 }
 

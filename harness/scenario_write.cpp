@@ -81,6 +81,7 @@ json Scenario::to_json() const {
         {"txn", workload.txn},
         {"subscribe", workload.subscribe},
         {"keys", workload.keys},
+        {"poll_interval_ms", workload.poll_interval_ms},
         {"producer", workload.producer.to_json()},
         {"consumer", workload.consumer.to_json()}}},
       {"faults", faults_json},
@@ -89,6 +90,10 @@ json Scenario::to_json() const {
       {"expect", expect_json(expect)},
   };
   if (nemesis) j["nemesis"] = nemesis_json(*nemesis);
+  if (workload.kind == "compacted-kv") {
+    j["workload"]["record_keys"] = workload.record_keys;
+    j["workload"]["tombstone_ratio"] = workload.tombstone_ratio;
+  }
   return j;
 }
 
