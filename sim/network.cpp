@@ -147,7 +147,7 @@ void Network::transmit(const std::shared_ptr<Connection>& conn, int side, Messag
   const bool describe = trace.record_level() != RecordLevel::kNone;
   if (message) {
     trace.add(s.now(), EventKind::kSend, from, static_cast<int64_t>(conn->id), static_cast<int64_t>(seq),
-              describe ? message->describe() : std::string());
+              describe ? message->describe() : std::string(), /*hash_text=*/false);
   }
   Link& l = link(from, to);
   if (l.cut || conn->broken[side]) {

@@ -29,12 +29,12 @@ const char* event_kind_name(EventKind kind) {
 }
 
 void Trace::add(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b,
-                std::string_view text) {
+                std::string_view text, bool hash_text) {
   mix(static_cast<uint64_t>(time));
   mix(static_cast<uint64_t>(kind) | (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8));
   mix(static_cast<uint64_t>(a));
   mix(static_cast<uint64_t>(b));
-  if (!text.empty()) mix(fnv1a64(text));
+  if (hash_text && !text.empty()) mix(fnv1a64(text));
   ++count_;
   if (count_ % kCheckpointEvery == 0) checkpoints_.emplace_back(count_, hash_);
   if (level_ == RecordLevel::kAll ||

@@ -66,8 +66,11 @@ class Trace {
   void set_record_level(RecordLevel level) { level_ = level; }
   RecordLevel record_level() const { return level_; }
 
+  // `text` is folded into the hash unless `hash_text` is false: text that
+  // exists only when events are recorded (a message's description) must
+  // stay out of the hash, which is the same at every RecordLevel.
   void add(SimTime time, EventKind kind, int32_t node, int64_t a, int64_t b,
-           std::string_view text = {});
+           std::string_view text = {}, bool hash_text = true);
 
   uint64_t hash() const { return hash_; }
   std::string hash_hex() const;
