@@ -1,0 +1,82 @@
+// The report folder of a failing seed of a shipped scenario, end to end.
+#include <catch2/catch.hpp>
+
+#include "harness/run_report.h"
+#include "report_support.h"
+
+using namespace kafkasim;
+using namespace kafkasim::reports::test;
+
+namespace {
+
+const char* const kScenario = "scenarios/replication/isolated-leader-acks1.json";
+
+}  // namespace
+
+TEST_CASE("the trace hash is the same whether events are recorded or not") {
+  const harness::Scenario s = harness::load_scenario_file(shipped(kScenario));
+  harness::RunOptions o;
+  o.seed = 2;
+  const std::string none = harness::run_scenario(s, o).trace_hash;
+  o.record = sim::RecordLevel::kEvents;
+  const harness::RunResult events = harness::run_scenario(s, o);
+  o.record = sim::RecordLevel::kAll;
+  CHECK(events.trace_hash == none);
+  CHECK(harness::run_scenario(s, o).trace_hash == none);
+  CHECK_FALSE(events.trace_events.empty());
+}
+
+TEST_CASE("a failing seed's folder has the report, the summary, the JUnit file, the trace and the diagrams") {
+  const harness::Scenario s = harness::load_scenario_file(shipped(kScenario));
+  TempDir dir;
+  harness::RunResult r;
+  const std::string folder = run_into_folder(s, kScenario, 1, dir.path(), &r);
+  CHECK_FALSE(r.valid);
+  CHECK_FALSE(r.series.empty());
+  for (const char* f : {"result.json", "history.jsonl", "report.txt", "scenario.json", "trace.jsonl", "report.html",
+                        "summary.md", "junit.xml", "space-time.dot", "space-time.svg", "replica-logs.dot",
+                        "replica-logs.svg"}) {
+    INFO(f);
+    CHECK(fs::exists(fs::path(folder) / f));
+  }
+  const std::string html = slurp(folder + "/report.html");
+  // The repro line and the rerun whose hash matched.
+  CHECK(html.find("kafkasim run scenarios/replication/isolated-leader-acks1.json --seed 1") != std::string::npos);
+  CHECK(html.find("the rerun&#39;s trace hash matched") != std::string::npos);
+  // The narrative in Kafka's words.
+  CHECK(html.find("producer-2 was told by broker-1, leader in epoch 0, that value") != std::string::npos);
+  CHECK(html.find("Fault: inject partition groups") != std::string::npos);
+  CHECK(html.find("broker-2 became leader of orders/0 in epoch 1 without offset") != std::string::npos);
+  CHECK(html.find("broker-1 truncated orders/0 from LEO") != std::string::npos);
+  // The diagrams and the charts, inline.
+  CHECK(html.find("id=\"diagram-space-time\"") != std::string::npos);
+  CHECK(html.find("id=\"diagram-replica-logs\"") != std::string::npos);
+  for (const char* chart : {"chart-throughput", "chart-latency", "chart-isr", "chart-urp", "chart-lag"}) {
+    INFO(chart);
+    CHECK(html.find(std::string("id=\"") + chart + "\"") != std::string::npos);
+  }
+  // Nothing fetched from the network.
+  CHECK(html.find("http://") == html.find("http://www.w3.org"));
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  const std::string junit = slurp(folder + "/junit.xml");
+  CHECK(junit.find("name=\"seed 1\"") != std::string::npos);
+  CHECK(slurp(folder + "/summary.md").find("What happened (lost-write)") != std::string::npos);
+}
+
+TEST_CASE("the ISR chart shows the ISR shrinking while the leader is cut off") {
+  const harness::Scenario s = harness::load_scenario_file(shipped(kScenario));
+  harness::RunOptions o;
+  o.seed = 1;
+  const harness::RunResult r = harness::run_scenario(s, o);
+  const auto isr = std::find_if(r.series.begin(), r.series.end(),
+                                [](const reports::TimeSeries& t) { return t.name == "isr-size orders/0"; });
+  REQUIRE(isr != r.series.end());
+  double smallest = 99, at_start = 0;
+  for (const auto& [t, v] : isr->points) {
+    if (t == 1000) at_start = v;
+    smallest = std::min(smallest, v);
+  }
+  CHECK(at_start == 2);
+  CHECK(smallest == 1);
+}
