@@ -208,7 +208,7 @@ class Sink {
       std::printf("%s", checker::summary(*r.verdict).c_str());
     }
     std::printf("  repro: %s\n", r.repro.c_str());
-    if (!folder.empty()) std::printf("  report: %s/report.txt\n", folder.c_str());
+    if (!folder.empty()) std::printf("  report: %s/report.html\n", folder.c_str());
     std::fflush(stdout);
   }
 

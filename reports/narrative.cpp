@@ -139,8 +139,8 @@ class Teller {
           if (!turning) {
             std::string isr;
             for (int r : f.isr) isr += (isr.empty() ? "" : ",") + std::to_string(r);
-            say(f, "The controller elected broker-" + std::to_string(f.peer) + " leader of " + tp + " in epoch " +
-                       std::to_string(f.epoch) + " with ISR [" + isr + "].");
+            say(f, "The controller committed " + tp + ": leader broker-" + std::to_string(f.peer) + " in epoch " +
+                       std::to_string(f.epoch) + ", ISR [" + isr + "].");
           }
           break;
         case Fact::Kind::kTruncated:
