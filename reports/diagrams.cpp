@@ -291,9 +291,10 @@ std::vector<std::int64_t> offsets_shown(const std::map<int, ReplicaLog>& logs, s
   }
   if (divergence) around(*divergence, 1, 2);
   if (focus >= 0) around(focus, 3, 3);
+  // Where each replica's log and committed part end.
   for (const auto& [id, r] : logs) {
-    if (r.leo > lo) around(r.leo - 1, 0, 0);
-    if (r.hw > lo) around(r.hw - 1, 0, 0);
+    if (r.leo > lo) around(r.leo - 1, 1, 1);
+    if (r.hw > lo) around(r.hw - 1, 0, 1);
   }
   if (shown.empty() && hi >= lo) around(hi, 6, 0);
   return {shown.begin(), shown.end()};

@@ -253,7 +253,6 @@ class Teller {
     for (std::size_t i = from; i < recent.size(); ++i) {
       say(*recent[i], recent[i]->text + ".", recent[i]->kind == Fact::Kind::kFault);
     }
-    if (!recent.empty()) n_.turning_event = recent.back()->event + 1;
   }
 
  private:

@@ -89,7 +89,7 @@ TEST_CASE("report.html puts the verdict and repro first, then scenario, faults, 
   CHECK(html.find("id=\"schedules\"") != std::string::npos);  // original beside minimal
 }
 
-TEST_CASE("junit.xml has one test case for the scenario and seed; a failure carries the anomaly and the repro") {
+TEST_CASE("junit.xml has one test case for the scenario and seed, and a failure carries the anomaly and the repro") {
   Hostile h(false);
   const std::string xml = junit_xml(h.in, analyse(h.in));
   CHECK(xml.find("<testcase classname=\"kafkasim.&lt;script&gt;alert(1)&lt;/script&gt;\" name=\"seed 7\"") !=
