@@ -205,9 +205,16 @@ void faults_section(std::ostringstream& o, const ReportInput& in, std::int64_t e
     if (explicit_faults.is_array()) {
       for (const ojson& f : explicit_faults) original.push_back("explicit: " + fault_text(f));
     }
-    const ojson& drawn = at_or_null(at_or_null(at_or_null(in.result, "parameters"), "nemesis"), "schedule");
-    if (drawn.is_array()) {
-      for (const ojson& f : drawn) original.push_back("nemesis: " + fault_text(f));
+    // The faults the nemesis drew, as the fault log saw them injected.
+    const ojson& log = at_or_null(in.result, "fault_log");
+    if (log.is_array()) {
+      for (const ojson& e : log) {
+        const std::string source = jtext(at_or_null(e, "source"));
+        if (source.rfind("nemesis[", 0) != 0 || jtext(at_or_null(e, "action")) != "inject") continue;
+        original.push_back(source + ": " + jtext(at_or_null(e, "time_ms")) + " ms " + jtext(at_or_null(e, "kind")) + " " +
+                           jtext(at_or_null(e, "target")) +
+                           (at_or_null(e, "skipped") == true ? " (skipped)" : " -> " + jtext(at_or_null(e, "node"))));
+      }
     }
     const ojson& small = at_or_null(*in.minimal_scenario, "faults");
     if (small.is_array()) {

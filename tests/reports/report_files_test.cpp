@@ -2,6 +2,8 @@
 // scenario file or a history reaches them unescaped.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "checker/history_reader.h"
 #include "reports/report.h"
 
@@ -33,7 +35,9 @@ nlohmann::ordered_json hostile_result(bool expected) {
         {"recovery_ms", 1000}}},
       {"fault_log",
        {{{"time_ms", 100}, {"action", "inject"}, {"kind", "crash"}, {"target", "<u>broker-1</u>"}, {"node", "broker-1"},
-         {"skipped", false}, {"note", ""}, {"source", "faults[0]"}}}},
+         {"skipped", false}, {"note", ""}, {"source", "faults[0]"}},
+        {{"time_ms", 300}, {"action", "inject"}, {"kind", "pause"}, {"target", "random-broker"}, {"node", "broker-2"},
+         {"skipped", false}, {"note", ""}, {"source", "nemesis[0]"}}}},
   };
 }
 
@@ -87,6 +91,8 @@ TEST_CASE("report.html puts the verdict and repro first, then scenario, faults, 
   }
   CHECK(html.find("NOT AS EXPECTED") != std::string::npos);
   CHECK(html.find("id=\"schedules\"") != std::string::npos);  // original beside minimal
+  CHECK(html.find("minimal.json (1 faults)") != std::string::npos);
+  CHECK(html.find("nemesis[0]: 300 ms pause random-broker -&gt; broker-2") != std::string::npos);
 }
 
 TEST_CASE("junit.xml has one test case for the scenario and seed, and a failure carries the anomaly and the repro") {
@@ -116,4 +122,26 @@ TEST_CASE("summary.md gives the verdict, the repro in a code block and the anoma
   CHECK(md.find("```sh\nkafkasim run '<img src=x onerror=alert(2)>.json' --seed 7\n```") != std::string::npos);
   CHECK(md.find("| lost-write | 1 | yes |") != std::string::npos);
   CHECK(md.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+}
+
+TEST_CASE("a G1c witness gets a dependency-cycle diagram of its operations") {
+  const checker::History h = checker::read_history_string(
+      "{\"index\":0,\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[[\"send\",\"x\",1],[\"poll\"]]}\n"
+      "{\"index\":1,\"process\":0,\"type\":\"ok\",\"f\":\"txn\",\"value\":[[\"send\",\"x\",[0,1]],[\"poll\",{\"y\":[[0,2]]}]]}\n"
+      "{\"index\":2,\"process\":1,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[[\"send\",\"y\",2],[\"poll\"]]}\n"
+      "{\"index\":3,\"process\":1,\"type\":\"ok\",\"f\":\"txn\",\"value\":[[\"send\",\"y\",[0,2]],[\"poll\",{\"x\":[[0,1]]}]]}\n");
+  const checker::Verdict v = checker::check(h);
+  REQUIRE(v.anomalies.count("G1c") == 1);
+  ReportInput in;
+  in.history = &h;
+  in.verdict = &v;
+  const Analysis a = analyse(in);
+  CHECK(a.focus.anomaly == "G1c");
+  const auto d = std::find_if(a.diagrams.begin(), a.diagrams.end(), [](const Diagram& x) { return x.name == "cycle"; });
+  REQUIRE(d != a.diagrams.end());
+  CHECK(d->dot.find("op1 -> op3 [label=\"wr\"") != std::string::npos);
+  CHECK(d->dot.find("op3 -> op1 [label=\"wr\"") != std::string::npos);
+  CHECK(d->svg.find("<svg") != std::string::npos);
+  const std::string html = html_report(in, a);
+  CHECK(html.find("id=\"diagram-cycle\"") != std::string::npos);
 }
