@@ -38,6 +38,7 @@ std::vector<TimeSeries> history_series(const checker::History& h, std::int64_t b
   std::vector<std::int64_t> acked_end(h.key_count(), 0), polled_end(h.key_count(), 0);
   std::map<std::int64_t, double> lag;                 // bucket -> lag at its end
   std::int64_t last_bucket = -1;
+  std::int64_t last_time_ns = 0;
   double current_lag = 0;
   auto lag_now = [&] {
     double sum = 0;
@@ -47,6 +48,7 @@ std::vector<TimeSeries> history_series(const checker::History& h, std::int64_t b
   for (std::size_t pos = 0; pos < h.size(); ++pos) {
     const checker::Op& op = h.op(pos);
     if (op.time < 0) continue;
+    last_time_ns = std::max(last_time_ns, op.time);
     const std::int64_t bucket = op.time / bucket_ns;
     if (bucket != last_bucket) {
       if (last_bucket >= 0) lag[last_bucket] = current_lag;
@@ -96,9 +98,14 @@ std::vector<TimeSeries> history_series(const checker::History& h, std::int64_t b
   TimeSeries lag_series{"consumer-lag", "records", {}};
   const double per_second = 1000.0 / static_cast<double>(bucket_ms);
   for (std::int64_t b = 0; b <= last_bucket; ++b) {
-    const std::int64_t t = (b + 1) * bucket_ms;
+    const std::int64_t t = b * bucket_ms + bucket_ms / 2;  // plotted at the bucket's middle
     auto a = acks.find(b);
-    throughput.points.emplace_back(t, (a == acks.end() ? 0.0 : a->second) * per_second);
+    // The last bucket ends with the history, not with the bucket.
+    const double span_ms =
+        b < last_bucket ? static_cast<double>(bucket_ms)
+                        : std::max(1.0, static_cast<double>(last_time_ns - b * bucket_ns) / 1e6);
+    const double rate = (a == acks.end() ? 0.0 : a->second) * (b < last_bucket ? per_second : 1000.0 / span_ms);
+    throughput.points.emplace_back(t, rate);
     auto l = latencies.find(b);
     if (l != latencies.end() && !l->second.empty()) {
       std::vector<double>& v = l->second;
@@ -117,11 +124,31 @@ std::string line_chart_svg(const std::string& id, const std::string& title, cons
                            const std::vector<TimeSeries>& series, const std::vector<FaultSpan>& faults,
                            std::int64_t end_ms) {
   double ymax = 0;
+  bool integral = true;
   for (const TimeSeries& s : series) {
-    for (const auto& [t, v] : s.points) ymax = std::max(ymax, v);
+    for (const auto& [t, v] : s.points) {
+      ymax = std::max(ymax, v);
+      integral = integral && v == std::floor(v);
+    }
   }
-  if (ymax <= 0) ymax = 1;
-  ymax *= 1.1;
+  // Small counts get a tick per unit; anything else 4 ticks up to a round
+  // number (1, 2, 4, 5 or 8 times a power of ten).
+  int ticks = 4;
+  if (integral && ymax <= 8) {
+    ticks = static_cast<int>(ymax) + 1;
+    ymax = ticks;
+  } else {
+    const double target = std::max(ymax * 1.05, 1e-9);
+    const double power = std::pow(10.0, std::floor(std::log10(target)));
+    double nice = 10 * power;
+    for (double m : {1.0, 2.0, 4.0, 5.0, 8.0, 10.0}) {
+      if (m * power >= target) {
+        nice = m * power;
+        break;
+      }
+    }
+    ymax = nice;
+  }
   if (end_ms <= 0) end_ms = 1;
   const double pw = kWidth - kLeft - kRight, ph = kHeight - kTop - kBottom;
   auto x = [&](double ms) { return kLeft + pw * ms / static_cast<double>(end_ms); };
@@ -139,11 +166,13 @@ std::string line_chart_svg(const std::string& id, const std::string& title, cons
   }
   o << "<text x=\"" << kLeft << "\" y=\"16\" font-size=\"13\" font-weight=\"bold\">" << escape_html(title) << " ("
     << escape_html(unit) << ")</text>";
-  for (int i = 0; i <= 4; ++i) {
-    const double v = ymax * i / 4.0;
+  for (int i = 0; i <= ticks; ++i) {
+    const double v = ymax * i / ticks;
     o << "<line x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << coord(y(v)) << "\" y2=\"" << coord(y(v))
       << "\" stroke=\"#e0e0e0\"/><text x=\"" << kLeft - 4 << "\" y=\"" << coord(y(v) + 4)
       << "\" font-size=\"10\" text-anchor=\"end\">" << num(v) << "</text>";
+  }
+  for (int i = 0; i <= 4; ++i) {
     const double t = static_cast<double>(end_ms) * i / 4.0;
     o << "<text x=\"" << coord(x(t)) << "\" y=\"" << kHeight - 12 << "\" font-size=\"10\" text-anchor=\"middle\">"
       << num(t / 1000.0) << " s</text>";
@@ -157,7 +186,9 @@ std::string line_chart_svg(const std::string& id, const std::string& title, cons
     const char* color = kColors[i % (sizeof kColors / sizeof *kColors)];
     if (!s.points.empty()) {
       o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\" points=\"";
-      for (const auto& [t, v] : s.points) o << coord(x(static_cast<double>(t))) << "," << coord(y(v)) << " ";
+      for (const auto& [t, v] : s.points) {
+        o << coord(x(static_cast<double>(std::min<std::int64_t>(t, end_ms)))) << "," << coord(y(v)) << " ";
+      }
       o << "\"/>";
     }
     o << "<rect x=\"" << coord(legend_x) << "\" y=\"" << kTop + 4 << "\" width=\"10\" height=\"3\" fill=\"" << color

@@ -162,7 +162,7 @@ std::string timeline_svg(const std::vector<FaultSpan>& spans, std::int64_t end_m
   for (int i = 0; i <= 4; ++i) {
     const std::int64_t t = end_ms * i / 4;
     o << "<text x=\"" << x(t) << "\" y=\"" << height - 4 << "\" font-size=\"10\" text-anchor=\""
-      << (i == 0 ? "start" : i == 4 ? "end" : "middle") << "\">" << t / 1000.0 << " s</text>";
+      << (i == 0 ? "start" : i == 4 ? "end" : "middle") << "\">" << format_ms(t * 1'000'000) << "</text>";
   }
   o << "</svg>";
   return o.str();
