@@ -243,25 +243,23 @@ void Partition::truncate_on_divergence(int32_t leader_epoch, int64_t leader_end_
 // The replica's log in the trace, for reports (docs/reports.md): which
 // offsets each broker stored, in which leader epoch, with the HW it knew.
 void Partition::record_leader_append(const RecordBatch& batch) {
-  std::string values;
-  for (const Record& r : batch.records) values += (values.empty() ? "" : " ") + r.value;
-  sim::Simulation::current()->record(
-      broker_.node().id(),
-      "broker-" + std::to_string(broker_.id()) + " appended " + tp_.str() + " offsets " +
-          std::to_string(batch.base_offset) + ".." + std::to_string(batch.last_offset()) + " as leader in epoch " +
-          std::to_string(batch.partition_leader_epoch) + " (values " + values + "; LEO " +
-          std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")",
-      batch.base_offset, batch.last_offset());
+  sim::Simulation::current()->record_detail(broker_.node().id(), batch.base_offset, batch.last_offset(), [&] {
+    std::string values;
+    for (const Record& r : batch.records) values += (values.empty() ? "" : " ") + r.value;
+    return "broker-" + std::to_string(broker_.id()) + " appended " + tp_.str() + " offsets " +
+           std::to_string(batch.base_offset) + ".." + std::to_string(batch.last_offset()) + " as leader in epoch " +
+           std::to_string(batch.partition_leader_epoch) + " (values " + values + "; LEO " +
+           std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")";
+  });
 }
 
 void Partition::record_replicated(int64_t from_offset) {
-  sim::Simulation::current()->record(
-      broker_.node().id(),
-      "broker-" + std::to_string(broker_.id()) + " replicated " + tp_.str() + " offsets " +
-          std::to_string(from_offset) + ".." + std::to_string(log_->log_end_offset() - 1) + " from broker-" +
-          std::to_string(leader_id_) + " in epoch " + std::to_string(leader_epoch_) + " (LEO " +
-          std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")",
-      from_offset, log_->log_end_offset() - 1);
+  sim::Simulation::current()->record_detail(broker_.node().id(), from_offset, log_->log_end_offset() - 1, [&] {
+    return "broker-" + std::to_string(broker_.id()) + " replicated " + tp_.str() + " offsets " +
+           std::to_string(from_offset) + ".." + std::to_string(log_->log_end_offset() - 1) + " from broker-" +
+           std::to_string(leader_id_) + " in epoch " + std::to_string(leader_epoch_) + " (LEO " +
+           std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")";
+  });
 }
 
 void Partition::appended(const RecordBatch& batch) {
