@@ -1,5 +1,7 @@
 #include "reports/escape.h"
 
+#include <sstream>
+
 namespace kafkasim::reports {
 namespace {
 
@@ -86,6 +88,19 @@ std::string shorten(std::string_view s, std::size_t max) {
   std::size_t cut = max;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   return std::string(s.substr(0, cut)) + "\xE2\x80\xA6";
+}
+
+std::string wrap(const std::string& s, std::size_t width) {
+  std::string out, line;
+  std::istringstream words(s);
+  for (std::string w; words >> w;) {
+    if (!line.empty() && line.size() + 1 + w.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + w;
+  }
+  return out + line;
 }
 
 }  // namespace kafkasim::reports

@@ -24,4 +24,8 @@ std::string escape_markdown(std::string_view s);
 // `s` cut to at most `max` bytes on a UTF-8 boundary, with "…" when cut.
 std::string shorten(std::string_view s, std::size_t max);
 
+// `s` broken into lines of about `width` characters at spaces (for
+// Graphviz labels, before escape_dot).
+std::string wrap(const std::string& s, std::size_t width);
+
 }  // namespace kafkasim::reports
