@@ -77,8 +77,7 @@ class Teller {
   void record_story(std::int64_t offset, int epoch, int broker, const Fact& append, const std::string& value) {
     const std::string tp = focus_.tp;
     const std::string what = "offset " + std::to_string(offset) + (value.empty() ? "" : " (value " + value + ")");
-    std::optional<std::size_t> turning;
-    std::int64_t turning_time = INT64_MAX;
+    std::optional<std::size_t> turning;  // the event that lost the record
     bool committed = false;
     std::vector<int> replicated_by;
     std::size_t faults = 0;
@@ -86,7 +85,7 @@ class Teller {
     for (const Fact& f : facts_) {
       if (f.event <= append.event) continue;
       if (f.kind == Fact::Kind::kFault) {
-        if (f.time_ns <= turning_time && faults < kMaxFaults) {
+        if (!turning && faults < kMaxFaults) {
           ++faults;
           say(f, "Fault: " + shorten(f.text.substr(6), 200) + ".", true);
         }
@@ -125,10 +124,7 @@ class Teller {
             say(f, "broker-" + std::to_string(f.broker) + " became leader of " + tp + " in epoch " +
                        std::to_string(f.epoch) + " without " + what + " of epoch " + std::to_string(epoch) + ": " +
                        why + " (LEO " + std::to_string(f.leo) + ", HW " + std::to_string(f.hw) + ").");
-            if (!turning) {
-              turning = f.event;
-              turning_time = std::max<std::int64_t>(turning_time == INT64_MAX ? 0 : turning_time, f.time_ns);
-            }
+            if (!turning) turning = f.event;
           } else if (held == epoch) {
             say(f, "broker-" + std::to_string(f.broker) + " became leader of " + tp + " in epoch " +
                        std::to_string(f.epoch) + " holding " + what + ".");
@@ -144,27 +140,23 @@ class Teller {
           }
           break;
         case Fact::Kind::kTruncated:
-          if (f.leo <= offset && f.last >= offset) {
-            say(f, "broker-" + std::to_string(f.broker) + " truncated " + tp + " from LEO " + std::to_string(f.last + 1) +
-                       " to " + std::to_string(f.leo) + ", removing " + what +
+          // f.last < 0: truncated to its HW from an end the text does not give.
+          if (f.leo <= offset && (f.last >= offset || f.last < 0)) {
+            say(f, "broker-" + std::to_string(f.broker) + " truncated " + tp +
+                       (f.last >= 0 ? " from LEO " + std::to_string(f.last + 1) : std::string()) + " to " +
+                       std::to_string(f.leo) + ", removing " + what +
                        (f.epoch >= 0 ? " (its log diverged from the leader's epoch " + std::to_string(f.epoch) + ")" : "") +
                        ".");
-            if (f.broker == broker) {
-              turning = f.event;
-              turning_time = f.time_ns;
-            }
+            if (f.broker == broker) turning = f.event;
           }
           break;
         case Fact::Kind::kRetention:
-          if (covers || (f.first <= offset && offset <= f.last)) {
+          if (covers) {
             say(f, "Retention deleted offsets [" + std::to_string(f.first) + ", " + std::to_string(f.last + 1) +
                        ") of " + tp + (f.broker ? " on broker-" + std::to_string(f.broker) : "") + ", including " +
                        what + ": the log's retention settings removed it — configuration, not a bug.");
             n_.deleted_by_retention = true;
-            if (!turning) {
-              turning = f.event;
-              turning_time = f.time_ns;
-            }
+            if (!turning) turning = f.event;
           }
           break;
         case Fact::Kind::kOther:
