@@ -103,6 +103,13 @@ Focus choose_focus(const ReportInput& in) {
         v.detail.substr(0, colon).find(' ') == std::string::npos) {
       f.tp = v.detail.substr(0, colon);
     }
+    // "... the batch acknowledged at offset 989 ...": the offset to show.
+    const std::size_t at = v.detail.find("offset ");
+    if (at != std::string::npos) {
+      std::size_t end = at + 7;
+      while (end < v.detail.size() && v.detail[end] >= '0' && v.detail[end] <= '9') ++end;
+      if (end > at + 7) f.offsets.push_back(std::stoll(v.detail.substr(at + 7, end - at - 7)));
+    }
     return f;
   }
   if (in.verdict != nullptr) {

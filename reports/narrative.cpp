@@ -233,7 +233,7 @@ class Teller {
     // The partition's leadership and truncations up to the violation.
     std::vector<const Fact*> recent;
     for (const Fact& f : facts_) {
-      if (f.time_ns > *focus_.time_ns) break;
+      if (f.time_ns >= *focus_.time_ns + 1'000'000) break;  // the violation's time is in whole ms
       if (f.kind == Fact::Kind::kFault || (f.tp == focus_.tp && (f.kind == Fact::Kind::kBecameLeader ||
                                                                   f.kind == Fact::Kind::kTruncated ||
                                                                   f.kind == Fact::Kind::kElection ||
