@@ -16,7 +16,8 @@ std::string jtext(const nlohmann::ordered_json& j) { return j.is_string() ? j.ge
 }  // namespace
 
 std::string junit_xml(const ReportInput& in, const Analysis& a) {
-  const auto& r = in.result;
+  static const nlohmann::ordered_json kNoResult = nlohmann::ordered_json::object();
+  const auto& r = in.result.is_object() ? in.result : kNoResult;
   const std::string scenario = jtext(r.value("scenario", nlohmann::ordered_json("")));
   const std::string seed = jtext(r.value("seed", nlohmann::ordered_json(0)));
   const bool harness = r.contains("harness_error") && !r["harness_error"].is_null();
@@ -44,7 +45,7 @@ std::string junit_xml(const ReportInput& in, const Analysis& a) {
     }
     for (const InvariantDetail& v : in.invariants) body += "invariant " + v.name + " at " + std::to_string(v.time_ms) + " ms: " + v.detail + "\n";
     const char* tag = harness ? "error" : "failure";
-    o << ">\n      <" << tag << " message=\"" << escape_html(harness ? jtext(r["harness_error"].value("outcome", nlohmann::ordered_json(""))) : kinds)
+    o << ">\n      <" << tag << " message=\"" << escape_html(harness && r["harness_error"].is_object() ? jtext(r["harness_error"].value("outcome", nlohmann::ordered_json(""))) : kinds)
       << "\" type=\"" << (harness ? "harness" : a.focus.anomaly.empty() ? "expectation" : escape_html(a.focus.anomaly)) << "\">"
       << escape_html(shorten(body, 8000)) << "</" << tag << ">\n    </testcase>\n";
   }

@@ -226,10 +226,18 @@ class Teller {
   }
 
   void invariant_story() {
-    for (const InvariantDetail& v : in_.invariants) {
-      say(v.time_ms * 1'000'000, "Invariant " + v.name + " broken: " + v.detail + ".", std::nullopt, sim::kNoNode);
+    // Violations are timed in whole ms: told after the events of their ms.
+    auto violations = [&](std::int64_t last_event_ns) {
+      for (const InvariantDetail& v : in_.invariants) {
+        std::int64_t t = v.time_ms * 1'000'000;
+        if (last_event_ns / 1'000'000 == v.time_ms) t = std::max(t, last_event_ns);
+        say(t, "Invariant " + v.name + " broken: " + v.detail + ".", std::nullopt, sim::kNoNode);
+      }
+    };
+    if (in_.trace == nullptr || focus_.tp.empty() || !focus_.time_ns) {
+      violations(0);
+      return;
     }
-    if (in_.trace == nullptr || focus_.tp.empty() || !focus_.time_ns) return;
     // The partition's leadership and truncations up to the violation.
     std::vector<const Fact*> recent;
     for (const Fact& f : facts_) {
@@ -245,6 +253,7 @@ class Teller {
     for (std::size_t i = from; i < recent.size(); ++i) {
       say(*recent[i], recent[i]->text + ".", recent[i]->kind == Fact::Kind::kFault);
     }
+    violations(recent.empty() ? 0 : recent.back()->time_ns);
   }
 
  private:

@@ -16,7 +16,8 @@ std::string jtext(const nlohmann::ordered_json& j) { return j.is_string() ? j.ge
 }  // namespace
 
 std::string summary_markdown(const ReportInput& in, const Analysis& a) {
-  const auto& r = in.result;
+  static const nlohmann::ordered_json kNoResult = nlohmann::ordered_json::object();
+  const auto& r = in.result.is_object() ? in.result : kNoResult;
   const bool harness = r.contains("harness_error") && !r["harness_error"].is_null();
   const bool expected = r.value("expected", false);
   std::ostringstream o;
@@ -41,13 +42,18 @@ std::string summary_markdown(const ReportInput& in, const Analysis& a) {
   if (!in.invariants.empty()) o << "\n";
   if (!a.narrative.sentences.empty()) {
     o << "What happened (" << escape_markdown(a.focus.anomaly) << "):\n\n";
-    std::size_t n = 0;
-    for (const Sentence& s : a.narrative.sentences) {
-      if (n++ >= kSentences) {
+    // An anomaly's story starts with the write; an invariant's ends with
+    // the violation: keep the end of it.
+    const auto& all = a.narrative.sentences;
+    const bool tail = a.focus.anomaly.rfind("invariant:", 0) == 0 && all.size() > kSentences;
+    const std::size_t from = tail ? all.size() - kSentences : 0;
+    if (tail) o << "- …\n";
+    for (std::size_t i = from; i < all.size(); ++i) {
+      if (i - from >= kSentences) {
         o << "- …\n";
         break;
       }
-      o << "- `" << format_ms(s.time_ns) << "` " << escape_markdown(shorten(s.text, 400)) << "\n";
+      o << "- `" << format_ms(all[i].time_ns) << "` " << escape_markdown(shorten(all[i].text, 400)) << "\n";
     }
     o << "\n";
   }

@@ -135,3 +135,30 @@ TEST_CASE("a value truncated after an election without it is told in Kafka's wor
   CHECK(d->dot.find("just before") != std::string::npos);
   CHECK_FALSE(d->svg.empty());
 }
+
+TEST_CASE("an invariant violation is told after the partition's events that led to it") {
+  std::vector<sim::TraceEvent> trace = {
+      model(1, 1, "broker-1 became leader of orders/0 in epoch 0 at LEO 0, HW 0"),
+      model(2, 1, "broker-1 appended orders/0 offsets 0..0 as leader in epoch 0 (values 10; LEO 1, HW 0)"),
+      model(3, -1, "fault inject crash broker-1 -> broker-1"),
+      sim::TraceEvent{7'400'000, sim::EventKind::kModel, 2, 0, 0,
+                      "broker-2 became leader of orders/0 in epoch 1 at LEO 0, HW 0"},
+  };
+  ReportInput in;
+  in.trace = &trace;
+  in.node_names = kNodes;
+  in.invariants.push_back(InvariantDetail{
+      "acked-write-on-leader", 7,
+      "orders/0: broker-2 became leader in epoch 1 without the batch acknowledged at offset 0 with acks=all"});
+  in.failure_kinds = {"invariant:acked-write-on-leader"};
+  const Analysis a = analyse(in);
+  CHECK(a.focus.anomaly == "invariant:acked-write-on-leader");
+  CHECK(a.focus.tp == "orders/0");
+  CHECK(a.focus.offsets == std::vector<std::int64_t>{0});
+  REQUIRE(a.narrative.sentences.size() >= 2);
+  CHECK(a.narrative.sentences.back().text.rfind("Invariant acked-write-on-leader broken: orders/0: broker-2", 0) == 0);
+  CHECK(a.narrative.sentences[a.narrative.sentences.size() - 2].text.find("broker-2 became leader") == 0);
+  CHECK(says(a.narrative, "fault inject crash broker-1"));
+  const std::string xml = junit_xml(in, a);
+  CHECK(xml.find("message=\"invariant:acked-write-on-leader\"") != std::string::npos);
+}
