@@ -80,3 +80,22 @@ TEST_CASE("the ISR chart shows the ISR shrinking while the leader is cut off") {
   CHECK(at_start == 2);
   CHECK(smallest == 1);
 }
+
+TEST_CASE("a valid seed's folder has a passing JUnit test case and a report without a rerun") {
+  const char* path = "scenarios/replication/leader-failover.json";
+  const harness::Scenario s = harness::load_scenario_file(shipped(path));
+  TempDir dir;
+  harness::RunResult r;
+  const std::string folder = run_into_folder(s, path, 1, dir.path(), &r);
+  REQUIRE(r.exit_code() == 0);
+  REQUIRE(r.valid);
+  CHECK_FALSE(fs::exists(fs::path(folder) / "trace.jsonl"));
+  CHECK_FALSE(fs::exists(fs::path(folder) / "space-time.svg"));
+  const std::string junit = slurp(folder + "/junit.xml");
+  CHECK(junit.find("<testcase classname=\"kafkasim.leader-failover\" name=\"seed 1\"") != std::string::npos);
+  CHECK(junit.find("<failure") == std::string::npos);
+  const std::string html = slurp(folder + "/report.html");
+  CHECK(html.find("As expected") != std::string::npos);
+  CHECK(html.find("None: the checker found no anomaly") != std::string::npos);
+  CHECK(html.find("id=\"chart-isr\"") != std::string::npos);
+}
