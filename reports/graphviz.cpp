@@ -44,15 +44,4 @@ std::optional<std::string> render_svg_file(const std::string& dot, std::string* 
   return svg;
 }
 
-std::optional<std::string> render_svg(const std::string& dot, std::string* error) {
-  std::optional<std::string> svg = render_svg_file(dot, error);
-  if (!svg) return svg;
-  const std::size_t start = svg->find("<svg");
-  if (start == std::string::npos) {
-    if (error) *error = "Graphviz: no <svg> element in its output";
-    return std::nullopt;
-  }
-  return svg->substr(start);
-}
-
 }  // namespace kafkasim::reports

@@ -6,12 +6,9 @@
 
 namespace kafkasim::reports {
 
-// The SVG of `dot` laid out with the dot engine, without the XML prolog and
-// DOCTYPE (ready to inline in HTML). nullopt with *error set when Graphviz
-// cannot read or lay it out.
-std::optional<std::string> render_svg(const std::string& dot, std::string* error = nullptr);
-
-// The same SVG as a standalone file (with its XML prolog).
+// The SVG file (with its XML prolog) of `dot` laid out with the dot
+// engine; nullopt with *error set when Graphviz cannot read or lay it out.
+// Diagram::inline_svg() (report.h) gives the form to inline in HTML.
 std::optional<std::string> render_svg_file(const std::string& dot, std::string* error = nullptr);
 
 }  // namespace kafkasim::reports
