@@ -124,7 +124,23 @@ class SpaceTime {
   void messages_around(const Shown& k, const std::set<std::int32_t>& lanes) {
     if (k.lane == sim::kNoNode) return;
     const std::size_t at = k.event;
-    for (std::size_t i = at; i-- > 0 && trace_[i].time >= k.time - kMessageSearchNs;) {
+    // A leader's append was caused by a Produce request, from whichever
+    // client sent it.
+    const std::string& text = trace_[at].text;
+    const bool append = trace_[at].kind == sim::EventKind::kModel && text.find(" appended ") != std::string::npos &&
+                        text.find(" as leader in epoch ") != std::string::npos;
+    if (append) {
+      for (std::size_t i = at; i-- > 0 && trace_[i].time >= k.time - kMessageSearchNs;) {
+        const sim::TraceEvent& e = trace_[i];
+        if (e.kind != sim::EventKind::kDeliver || e.node != k.lane) continue;
+        auto s = send_of(i);
+        if (s && trace_[*s].text.rfind("Produce ", 0) == 0) {
+          message(*s, i);
+          break;
+        }
+      }
+    }
+    for (std::size_t i = at; !append && i-- > 0 && trace_[i].time >= k.time - kMessageSearchNs;) {
       const sim::TraceEvent& e = trace_[i];
       if (e.kind != sim::EventKind::kDeliver || e.node != k.lane) continue;
       if (!lanes.count(peer(e.a, e.node))) continue;
