@@ -14,6 +14,11 @@ Partition::Partition(Broker& broker, TopicPartition tp, std::unique_ptr<Log> log
     : broker_(broker), tp_(std::move(tp)), log_(std::move(log)),
       producers_(broker.bugs().no_dedup_window ? 1 : ProducerStateManager::kWindow) {
   rebuild_producer_state();
+  sim::Simulation::current()->record(
+      broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " opened " + tp_.str() + ": log start " +
+                               std::to_string(log_->log_start_offset()) + ", LEO " +
+                               std::to_string(log_->log_end_offset()) + ", HW " +
+                               std::to_string(log_->high_watermark()));
 }
 
 void Partition::rebuild_producer_state() {
@@ -175,7 +180,12 @@ void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
       // KAFKA-1211: a follower past the leader's log end truncated to it;
       // here to the leader's HW, which the response carries (the fetches
       // that follow refill the rest).
-      log_->truncate_to(std::max(d.high_watermark, log_->log_start_offset()));
+      const int64_t target = std::max(d.high_watermark, log_->log_start_offset());
+      sim::Simulation::current()->record(
+          broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " truncated " + tp_.str() + " from LEO " +
+                                   std::to_string(log_->log_end_offset()) + " to " + std::to_string(target) +
+                                   " (offset out of range at the leader)");
+      log_->truncate_to(target);
       rebuild_producer_state();
       continue;
     }
@@ -202,6 +212,7 @@ void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
       if (broker_.bugs().no_epoch_end_offset_check && d.diverging_end_offset == kNoOffset) check_divergence = false;
       continue;
     }
+    const int64_t replicated_from = log_->log_end_offset();
     for (const BatchPtr& batch : d.batches) {
       if (batch->last_offset() < log_->log_end_offset()) continue;
       if (batch->base_offset != log_->log_end_offset()) break;
@@ -215,6 +226,7 @@ void Partition::follower_fetch_loop(int32_t epoch, bool check_divergence) {
     // the log manager deletes the segments below it.
     if (d.log_start_offset > log_->log_start_offset())
       log_->set_log_start_offset(std::min(d.log_start_offset, log_->high_watermark()));
+    if (log_->log_end_offset() > replicated_from) record_replicated(replicated_from);
     log_->maybe_flush(broker_.now_ms());
   }
 }
@@ -243,6 +255,28 @@ void Partition::truncate_on_divergence(int32_t leader_epoch, int64_t leader_end_
                                " (diverged from leader epoch " + std::to_string(leader_epoch) + ")");
   log_->truncate_to(target);
   rebuild_producer_state();
+}
+
+// The replica's log in the trace, for reports (docs/reports.md): which
+// offsets each broker stored, in which leader epoch, with the HW it knew.
+void Partition::record_leader_append(const RecordBatch& batch) {
+  sim::Simulation::current()->record_detail(broker_.node().id(), batch.base_offset, batch.last_offset(), [&] {
+    std::string values;
+    for (const Record& r : batch.records) values += (values.empty() ? "" : " ") + r.value;
+    return "broker-" + std::to_string(broker_.id()) + " appended " + tp_.str() + " offsets " +
+           std::to_string(batch.base_offset) + ".." + std::to_string(batch.last_offset()) + " as leader in epoch " +
+           std::to_string(batch.partition_leader_epoch) + " (values " + values + "; LEO " +
+           std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")";
+  });
+}
+
+void Partition::record_replicated(int64_t from_offset) {
+  sim::Simulation::current()->record_detail(broker_.node().id(), from_offset, log_->log_end_offset() - 1, [&] {
+    return "broker-" + std::to_string(broker_.id()) + " replicated " + tp_.str() + " offsets " +
+           std::to_string(from_offset) + ".." + std::to_string(log_->log_end_offset() - 1) + " from broker-" +
+           std::to_string(leader_id_) + " in epoch " + std::to_string(leader_epoch_) + " (LEO " +
+           std::to_string(log_->log_end_offset()) + ", HW " + std::to_string(log_->high_watermark()) + ")";
+  });
 }
 
 void Partition::appended(const RecordBatch& batch) {
@@ -312,6 +346,7 @@ ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, in
     log_->maybe_flush(broker_.now_ms());
     broker_.notify_fetchers();
     maybe_advance_hw();
+    record_leader_append(*stored);
   }
   result.log_start_offset = log_->log_start_offset();
   if (acks != -1) return result;

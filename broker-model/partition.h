@@ -89,6 +89,9 @@ class Partition {
   void follower_fetch_loop(int32_t epoch, bool check_divergence = true);
   void truncate_on_divergence(int32_t leader_diverging_epoch, int64_t leader_end_offset);
   void appended(const RecordBatch& batch);
+  // Trace records of what this replica stored (reports' replica logs).
+  void record_leader_append(const RecordBatch& batch);
+  void record_replicated(int64_t from_offset);
   void rebuild_producer_state();
 
   Broker& broker_;

@@ -226,6 +226,14 @@ void Producer::sender_loop(TopicPartition tp) {
       for (Message& m : f.batch.messages) m.maybe_written = true;
     }
     if (error == Errc::kNone || error == Errc::kDuplicateSequenceNumber) {
+      if (base_offset >= 0) {
+        // For reports: which broker acknowledged which offsets to this producer.
+        const int64_t last = base_offset + static_cast<int64_t>(f.batch.messages.size()) - 1;
+        sim::Simulation::current()->record_detail(node_.id(), base_offset, last, [&] {
+          return node_.name() + " got offsets " + std::to_string(base_offset) + ".." + std::to_string(last) + " of " +
+                 tp.str() + " acknowledged by broker-" + std::to_string(f.leader);
+        });
+      }
       for (size_t i = 0; i < f.batch.messages.size(); ++i) {
         DeliveryReport r;
         r.status = DeliveryReport::Status::kPersisted;

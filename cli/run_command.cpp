@@ -188,6 +188,7 @@ class Sink {
         // the minimal schedule (harness::minimal_scenario_json(*shrunk))
         // beside the original one.
         if (wants_shrink(r)) shrunk = shrink(r);
+        if (shrunk && shrunk->reproduced) r.minimal_scenario = harness::minimal_scenario_json(*shrunk);
         folder = harness::write_run_folder(*a_.out, r, &scenario_);
         folders_.push_back(folder);
         if (shrunk && shrunk->reproduced) minimal_ = harness::write_minimal_scenario(folder, *shrunk);
@@ -306,7 +307,7 @@ class Sink {
       std::printf("%s", checker::summary(*r.verdict).c_str());
     }
     std::printf("  repro: %s\n", r.repro.c_str());
-    if (!folder.empty()) std::printf("  report: %s/report.txt\n", folder.c_str());
+    if (!folder.empty()) std::printf("  report: %s/report.html\n", folder.c_str());
     if (shrunk) std::printf("  %s\n", harness::describe_shrink(*shrunk).c_str());
     if (!minimal_.empty()) std::printf("  minimal: %s\n", minimal_.c_str());
     std::fflush(stdout);

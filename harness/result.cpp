@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/run_report.h"
 #include "sim/random.h"
 
 namespace kafkasim::harness {
@@ -87,15 +88,6 @@ std::string report_text(const RunResult& r) {
   }
   if (r.verdict) o << "\nchecker:\n" << checker::summary(*r.verdict);
   return o.str();
-}
-
-std::string trace_jsonl(const std::vector<sim::TraceEvent>& events) {
-  std::string out;
-  for (const sim::TraceEvent& e : events) {
-    out += trace_event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += '\n';
-  }
-  return out;
 }
 
 }  // namespace
@@ -371,7 +363,12 @@ std::string write_run_folder(const std::string& out_dir, const RunResult& r, con
     write_file(tmp / "history.jsonl", r.history_jsonl);
     write_file(tmp / "report.txt", report_text(r));
     if (scenario) write_file(tmp / "scenario.json", scenario->to_json().dump(2) + "\n");
-    if (!r.trace_events.empty()) write_file(tmp / "trace.jsonl", trace_jsonl(r.trace_events));
+    RunReport report;
+    prepare_report(r, scenario, report);
+    if (report.input.trace != nullptr && !report.input.trace->empty()) {
+      write_file(tmp / "trace.jsonl", trace_jsonl(*report.input.trace));
+    }
+    for (const reports::ReportFile& f : reports::report_files(report.input)) write_file(tmp / f.name, f.content);
     fs::remove_all(final_dir);
     fs::rename(tmp, final_dir);
   } catch (...) {

@@ -31,6 +31,7 @@
 #include "checker/history.h"
 #include "harness/faults.h"
 #include "harness/scenario.h"
+#include "reports/report_input.h"
 #include "sim/trace.h"
 
 namespace kafkasim::harness {
@@ -107,6 +108,12 @@ struct RunResult {
   std::string history_jsonl;  // the history (SPEC §4), when RunOptions::keep_history
   std::shared_ptr<const checker::Verdict> verdict;
   std::vector<sim::TraceEvent> trace_events;
+  std::vector<std::string> node_names;                     // simulated node names by id
+  std::vector<reports::TimeSeries> series;                 // sampled cluster state (harness/run.h)
+  std::vector<reports::InvariantDetail> invariant_details;  // what the monitor saw
+  // A scenario without nemesis that reproduces the failure (shrinking):
+  // the report shows its schedule beside the original one.
+  std::optional<nlohmann::ordered_json> minimal_scenario;
 
   // SPEC.md §1: 3 harness failure, 0 expectations met, 1 not.
   int exit_code() const { return harness_error ? 3 : expected ? 0 : 1; }
@@ -168,8 +175,10 @@ nlohmann::ordered_json trace_event_json(const sim::TraceEvent& e);
 
 // Writes the output folder of a run: DIR/<scenario>/seed-<N>/ with
 // result.json, history.jsonl (empty when the history was not kept), report.txt,
-// scenario.json (canonical, when `scenario` is given) and trace.jsonl (when
-// events were recorded). The files go to a temporary folder beside it that
+// scenario.json (canonical, when `scenario` is given), trace.jsonl (when
+// events were recorded, or recorded again for the report) and the report
+// files of reports/report.h (report.html, summary.md, junit.xml, *.dot,
+// *.svg; see harness/run_report.h). The files go to a temporary folder beside it that
 // is renamed into place, so a folder is never seen half-written; an older
 // folder of the same seed is replaced. Returns the folder's path. Throws
 // std::runtime_error (std::filesystem::filesystem_error) on I/O errors.

@@ -7,9 +7,11 @@
 #include <sstream>
 
 #include "broker-model/cluster.h"
+#include "broker-model/invariants.h"
 #include "checker/check.h"
 #include "checker/compaction.h"
 #include "checker/history_writer.h"
+#include "harness/cluster_sampler.h"
 #include "harness/faults.h"
 #include "harness/nemesis.h"
 #include "harness/scenario_file_json.h"
@@ -21,6 +23,9 @@ namespace kafkasim::harness {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+
+// Invariant violations kept with their detail for the report.
+constexpr std::size_t kMaxInvariantDetails = 20;
 
 // One step of the fault timeline: inject fault `id` or revert it.
 struct Action {
@@ -297,6 +302,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       workload->begin_final_reads();
     });
 
+    // Reads committed metadata between slices: changes nothing in the run.
+    ClusterSampler sampler(*cluster);
     const sim::SimTime fault_end = sim::milliseconds(scenario.duration_ms);
     const sim::SimTime run_end = sim::milliseconds(scenario.duration_ms + scenario.recovery_ms);
     bool stopped = false;
@@ -315,6 +322,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         fail(sim::outcome_name(outcome), message + " (at " + std::to_string(sim::to_ms(sim->now())) + " ms simulated)");
         break;
       }
+      sampler.sample(sim::to_ms(sim->now()));
       if (!cluster->invariant_violations().empty() || outcome == sim::Outcome::kStopped) {
         stopped = true;
         break;
@@ -335,6 +343,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     r.stats.polled = ws.polled;
     r.fault_log = injector->log();
     r.invariant_violations = cluster->invariant_violations();
+    for (const kafka::InvariantViolation& v : cluster->invariants().violations()) {
+      if (r.invariant_details.size() >= kMaxInvariantDetails) break;
+      r.invariant_details.push_back(reports::InvariantDetail{v.name, sim::to_ms(v.time), v.detail});
+    }
+    r.series = sampler.series();
+    for (std::size_t i = 0; i < sim->node_count(); ++i) r.node_names.push_back(sim->node(static_cast<int32_t>(i)).name());
 
     if (!r.harness_error) {
       if (stopped) {

@@ -41,9 +41,9 @@ done
 
 echo
 if [ -n "$seeds" ]; then
-  echo "suite: ${#scenarios[@]} scenarios, seeds 1..$seeds; a folder for each seed that failed is in out/<scenario>/seed-<N>/ (report.txt, result.json, history.jsonl)"
+  echo "suite: ${#scenarios[@]} scenarios, seeds 1..$seeds; a folder for each seed that failed is in out/<scenario>/seed-<N>/ (report.html, summary.md, junit.xml, result.json, history.jsonl)"
 else
-  echo "suite: ${#scenarios[@]} scenarios; reports in out/<scenario>/seed-<N>/report.txt (with result.json, history.jsonl)"
+  echo "suite: ${#scenarios[@]} scenarios; reports in out/<scenario>/seed-<N>/report.html (with summary.md, junit.xml, result.json, history.jsonl)"
 fi
 echo "suite: exit status $worst (0 all as expected, 1 some not, 2 bad input, 3 harness failure)"
 exit "$worst"

@@ -73,6 +73,18 @@ class Simulation {
   // Records a model-level event in the trace ("broker-1 became leader of
   // orders/0 in epoch 3"). `node` may be kNoNode.
   void record(int32_t node, std::string_view text, int64_t a = 0, int64_t b = 0);
+  // A frequent model event whose text costs more than the event: the text
+  // (`text()`, a string) is built only when events are kept, and stays out
+  // of the trace hash, which is the same at every RecordLevel; `a` and `b`
+  // are hashed.
+  template <typename TextFn>
+  void record_detail(int32_t node, int64_t a, int64_t b, TextFn&& text) {
+    if (trace_.record_level() == RecordLevel::kNone) {
+      trace_.add_described(now(), EventKind::kModel, node, a, b, {});
+    } else {
+      trace_.add_described(now(), EventKind::kModel, node, a, b, text());
+    }
+  }
 
  private:
   void end_incarnation(Node& node, EventKind kind);
