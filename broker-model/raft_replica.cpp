@@ -91,9 +91,9 @@ void RaftReplica::changed_role() {
   progress_.notify_all();
 }
 
-void RaftReplica::become_unattached(int32_t epoch) {
+void RaftReplica::become_unattached(int32_t epoch, bool durable) {
   state_ = ElectionState{epoch, kNoVoter, kNoVoter};
-  persist();
+  if (durable) persist();
   role_ = Role::kUnattached;
   timer_deadline_ = sim::now() + random_election_timeout();
   trace("is unattached in epoch " + std::to_string(epoch));
@@ -242,7 +242,10 @@ void RaftReplica::request_vote(int32_t voter, int32_t epoch) {
 }
 
 std::unique_ptr<Response> RaftReplica::handle_vote(const VoteRequest& r) {
-  if (r.candidate_epoch > state_.epoch) become_unattached(r.candidate_epoch);
+  // KIP-595: the new epoch and the vote are durable before the answer. The
+  // vote-not-persisted bug keeps both in memory only: a restart forgets them.
+  const bool durable = !cluster_->bugs.vote_not_persisted;
+  if (r.candidate_epoch > state_.epoch) become_unattached(r.candidate_epoch, durable);
   auto resp = std::make_unique<VoteResponse>();
   if (r.candidate_epoch == state_.epoch && role_ == Role::kUnattached &&
       (state_.voted_for == kNoVoter || state_.voted_for == r.candidate_id)) {
@@ -252,9 +255,7 @@ std::unique_ptr<Response> RaftReplica::handle_vote(const VoteRequest& r) {
       resp->vote_granted = true;
       if (state_.voted_for != r.candidate_id) {
         state_.voted_for = r.candidate_id;
-        // KIP-595: the vote is durable before it is granted. The
-        // vote-not-persisted bug keeps it in memory only.
-        if (!cluster_->bugs.vote_not_persisted) persist();
+        if (durable) persist();
         trace("votes for controller-" + std::to_string(r.candidate_id) + " in epoch " + std::to_string(state_.epoch));
       }
       timer_deadline_ = sim::now() + random_election_timeout();

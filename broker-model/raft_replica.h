@@ -87,7 +87,7 @@ class RaftReplica {
   std::unique_ptr<Response> handle_fetch_snapshot(const FetchSnapshotRequest& r);
 
   // Transitions; each persists the election state first.
-  void become_unattached(int32_t epoch);
+  void become_unattached(int32_t epoch, bool durable = true);
   void become_follower(int32_t epoch, int32_t leader);
   void become_candidate();
   void become_leader();
