@@ -117,6 +117,14 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   }
   w.producer = r.config(kafka::Scope::producer, j, "workload");
   w.consumer = r.config(kafka::Scope::consumer, j, "workload");
+  if (w.kind == "queue" && !w.consumer.is_explicit("auto.offset.reset")) {
+    // Jepsen's queue workload reads each partition from its start
+    // (librdkafka's default is the end). Loaded as an explicit setting, so
+    // that the scenario's canonical copy (--out, replay) runs the same.
+    json consumer = j.value("consumer", json::object());
+    consumer["auto.offset.reset"] = "earliest";
+    w.consumer = r.config(kafka::Scope::consumer, json{{"consumer", consumer}}, "workload");
+  }
   return w;
 }
 

@@ -151,7 +151,7 @@ TEST_CASE("a voter grants one vote per epoch, durably, and only to a candidate w
   }
 }
 
-TEST_CASE("a leader cut off from the majority commits nothing; the majority elects another and the old one follows it") {
+TEST_CASE("a leader cut off from the majority commits nothing, the majority elects another and the old one follows it") {
   QuorumFixture f;
   const int old_leader = f.active();
   REQUIRE(old_leader != 0);
