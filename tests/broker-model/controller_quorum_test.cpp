@@ -245,3 +245,59 @@ TEST_CASE("a voter that was down while the leader snapshotted catches up by load
   REQUIRE(caught_up.committed().partitions() == f.raft(f.active()).committed().partitions());
   REQUIRE(f.cluster().invariant_violations().empty());
 }
+
+TEST_CASE("the leader answers a fetch that does not match its log with where the logs agree, or with its snapshot") {
+  QuorumFixture f(/*snapshot_bytes=*/300);
+  // Broker restarts make enough records for a snapshot.
+  for (int round = 0; round < 3; ++round) {
+    f.sim().crash(f.cluster().broker(1 + round));
+    f.run_for(sim::seconds(1));
+    f.sim().restart(f.cluster().broker(1 + round));
+    f.run_for(sim::seconds(3));
+  }
+  const int leader = f.active();
+  REQUIRE(leader != 0);
+  const RaftLog& log = f.raft(leader).log();
+  REQUIRE(log.start_offset() > 0);
+  REQUIRE(log.end_offset() > log.start_offset());
+  const int follower = f.follower_of_active();
+  auto fetch = [&](int64_t offset, int32_t last_epoch) {
+    auto r = std::make_unique<QuorumFetchRequest>();
+    r->replica_id = follower;
+    r->current_leader_epoch = f.raft(leader).epoch();
+    r->fetch_offset = offset;
+    r->last_fetched_epoch = last_epoch;
+    r->max_wait_ms = 1;
+    return f.ask<QuorumFetchResponse>(leader, std::move(r));
+  };
+
+  SECTION("an entry of an epoch the leader never had: truncate to the end of the leader's epoch below it") {
+    const int64_t end = log.end_offset();
+    const int32_t last = log.last_epoch();
+    auto resp = fetch(end + 3, last + 1);
+    REQUIRE(resp);
+    REQUIRE(resp->diverging_epoch.has_value());
+    REQUIRE(*resp->diverging_epoch == OffsetAndEpoch{end, last});
+    REQUIRE(resp->entries.empty());
+  }
+  SECTION("an offset beyond the leader's end of the follower's last epoch: truncate to that end") {
+    const int32_t last = log.last_epoch();
+    auto resp = fetch(log.end_offset() + 5, last);
+    REQUIRE(resp->diverging_epoch.has_value());
+    REQUIRE(resp->diverging_epoch->offset == log.end_offset());
+  }
+  SECTION("an offset below the log start offset: fetch the snapshot") {
+    auto resp = fetch(log.start_offset() - 1, log.snapshot()->last_epoch);
+    REQUIRE(resp->snapshot_id.has_value());
+    REQUIRE(*resp->snapshot_id == OffsetAndEpoch{log.snapshot()->end_offset, log.snapshot()->last_epoch});
+  }
+  SECTION("a matching position gets the entries after it and the high watermark") {
+    const int64_t from = log.end_offset() - 1;
+    auto resp = fetch(from, from > log.start_offset() ? log.at(from - 1).epoch : log.snapshot()->last_epoch);
+    REQUIRE_FALSE(resp->diverging_epoch.has_value());
+    REQUIRE_FALSE(resp->snapshot_id.has_value());
+    REQUIRE(resp->base_offset == from);
+    REQUIRE(resp->entries.size() == 1);
+    REQUIRE(resp->high_watermark == f.raft(leader).high_watermark());
+  }
+}
