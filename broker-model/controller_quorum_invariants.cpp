@@ -35,11 +35,10 @@ void QuorumInvariants::on_election_state(sim::SimTime t, int32_t voter, const El
   }
 }
 
-void QuorumInvariants::on_append(sim::SimTime t, int32_t voter, int64_t offset, const RaftEntry& entry) {
+void QuorumInvariants::on_append(sim::SimTime, int32_t voter, int64_t offset, const RaftEntry& entry) {
   Mirror& m = logs_[voter];
   if (offset != m.start + static_cast<int64_t>(m.entries.size())) return;  // not contiguous: reset follows
   m.entries.emplace_back(entry.epoch, fingerprint(entry));
-  (void)t;
 }
 
 void QuorumInvariants::on_truncate(sim::SimTime t, int32_t voter, int64_t end) {
