@@ -29,9 +29,9 @@ constexpr sim::Duration kHwCheckpointInterval = sim::milliseconds(5000);  // rep
 
 Broker::Broker(sim::Node& node, int32_t id, std::shared_ptr<ClusterState> cluster)
     : node_(node), id_(id), cluster_(std::move(cluster)),
-      heartbeat_rpc_(node, cluster_->controller_node, kControllerPort),
-      metadata_rpc_(node, cluster_->controller_node, kControllerPort),
-      alter_partition_rpc_(node, cluster_->controller_node, kControllerPort) {}
+      heartbeat_rpc_(node, cluster_->controller_nodes),
+      metadata_rpc_(node, cluster_->controller_nodes),
+      alter_partition_rpc_(node, cluster_->controller_nodes) {}
 
 int32_t Broker::node_of(int32_t broker_id) const {
   auto it = cluster_->broker_node.find(broker_id);
@@ -153,9 +153,14 @@ void Broker::metadata_loop() {
     req->broker_id = id_;
     req->from_offset = image_.next_offset();
     auto resp = metadata_rpc_.call<FetchMetadataResponse>(std::move(req), sim::now() + sim::seconds(5));
-    if (!resp) {
+    if (!resp || resp->error != Errc::kNone) {
       node_.sleep_local(sim::milliseconds(100));
       continue;
+    }
+    if (resp->snapshot && resp->snapshot->end_offset > image_.next_offset()) {
+      // KIP-630: behind the controller's log start; load its snapshot.
+      image_ = resp->snapshot->image();
+      for (const auto& [tp, state] : image_.partitions()) unpublished_.insert(tp);
     }
     int64_t offset = resp->base_offset;
     for (const MetadataRecord& record : resp->records) {

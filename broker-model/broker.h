@@ -9,6 +9,7 @@
 #include <set>
 
 #include "broker-model/cluster_state.h"
+#include "broker-model/controller_channel.h"
 #include "broker-model/metadata.h"
 #include "broker-model/partition.h"
 #include "broker-model/protocol.h"
@@ -31,7 +32,7 @@ class Broker {
   ClusterState& cluster() { return *cluster_; }
   const Bugs& bugs() const { return cluster_->bugs; }
   const MetadataImage& metadata() const { return image_; }
-  RpcClient& alter_partition_client() { return alter_partition_rpc_; }
+  ControllerChannel& alter_partition_client() { return alter_partition_rpc_; }
   // The simulated node of broker `id`, or -1.
   int32_t node_of(int32_t broker_id) const;
   // Local time in ms (for lag and flush timers).
@@ -92,9 +93,9 @@ class Broker {
   std::set<TopicPartition> unpublished_;  // changed since the last publish
   int64_t broker_epoch_ = -1;
   bool fenced_ = true;
-  RpcClient heartbeat_rpc_;
-  RpcClient metadata_rpc_;
-  RpcClient alter_partition_rpc_;
+  ControllerChannel heartbeat_rpc_;
+  ControllerChannel metadata_rpc_;
+  ControllerChannel alter_partition_rpc_;
   sim::WaitQueue fetch_waiters_;
   int64_t next_producer_id_ = 0;
 };

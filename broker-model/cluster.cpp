@@ -9,15 +9,16 @@ namespace kafkasim::kafka {
 Cluster::Cluster(sim::Simulation& sim, ClusterSpec spec)
     : sim_(sim), spec_(spec), shared_(std::make_shared<ClusterState>(std::move(spec))) {
   std::shared_ptr<ClusterState> shared = shared_;
+  shared_->quorum_invariants.set_voters(spec_.controllers);
   for (int c = 1; c <= spec_.controllers; ++c) {
-    sim::Node& node = sim.add_node("controller-" + std::to_string(c), [shared](sim::Node& n) {
-      auto controller = std::make_shared<Controller>(n, shared);
+    sim::Node& node = sim.add_node("controller-" + std::to_string(c), [shared, c](sim::Node& n) {
+      auto controller = std::make_shared<Controller>(n, c, shared);
       n.set_state(controller);
       controller->start();
     });
     controllers_.push_back(&node);
+    shared_->controller_nodes.push_back(node.id());
   }
-  shared_->controller_node = controllers_.front()->id();
   for (int b = 1; b <= spec_.brokers; ++b) {
     sim::Node& node = sim.add_node("broker-" + std::to_string(b), [shared, b](sim::Node& n) {
       auto broker = std::make_shared<Broker>(n, b, shared);
@@ -60,8 +61,18 @@ sim::Node* Cluster::follower_of(const std::string& topic, int partition, sim::Pr
 }
 
 sim::Node* Cluster::active_controller() {
-  sim::Node* c = controllers_.front();
-  return c->up() ? c : nullptr;
+  // The up voter that leads the highest epoch (a deposed leader may not
+  // know yet that it is one).
+  sim::Node* active = nullptr;
+  int32_t epoch = -1;
+  for (sim::Node* n : controllers_) {
+    const Controller* c = n->up() ? n->state<Controller>() : nullptr;
+    if (c != nullptr && c->raft().is_leader() && c->raft().epoch() > epoch) {
+      active = n;
+      epoch = c->raft().epoch();
+    }
+  }
+  return active;
 }
 
 std::vector<int32_t> Cluster::bootstrap() const {
@@ -75,8 +86,14 @@ InvariantMonitor& Cluster::invariants() { return shared_->invariants; }
 const MetadataImage& Cluster::committed_metadata() const { return shared_->truth; }
 
 std::vector<std::string> Cluster::invariant_violations() const {
+  // Both monitors, merged in the order the violations happened.
+  std::vector<InvariantViolation> all = shared_->invariants.violations();
+  const auto& quorum = shared_->quorum_invariants.violations();
+  all.insert(all.end(), quorum.begin(), quorum.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const InvariantViolation& a, const InvariantViolation& b) { return a.time < b.time; });
   std::vector<std::string> names;
-  for (const InvariantViolation& v : shared_->invariants.violations()) {
+  for (const InvariantViolation& v : all) {
     if (std::find(names.begin(), names.end(), v.name) == names.end()) names.push_back(v.name);
   }
   return names;

@@ -6,8 +6,10 @@
 
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "broker-model/bugs.h"
+#include "broker-model/controller_quorum_invariants.h"
 #include "broker-model/cluster.h"
 #include "broker-model/invariants.h"
 #include "broker-model/metadata.h"
@@ -22,9 +24,10 @@ class ClusterState {
   Bugs bugs;
   MetadataImage truth;             // committed metadata, applied in order
   InvariantMonitor invariants;
+  QuorumInvariants quorum_invariants;
   std::map<int32_t, int32_t> broker_node;  // broker id -> sim node id
   std::map<int32_t, int32_t> node_broker;  // sim node id -> broker id
-  int32_t controller_node = -1;
+  std::vector<int32_t> controller_nodes;  // controller id N -> sim node, at [N-1]
 };
 
 }  // namespace kafkasim::kafka

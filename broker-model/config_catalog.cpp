@@ -131,6 +131,9 @@ std::vector<ConfigEntry> broker_entries() {
       {.name = "metadata.max.idle.interval.ms", .scopes = B, .type = CT::integer,
        .default_value = "500", .min = 0, .unit = "ms",
        .description = "KRaft: the active controller appends a no-op record after this much idle time (KIP-835)"},
+      {.name = "metadata.log.max.record.bytes.between.snapshots", .scopes = B, .type = CT::integer,
+       .default_value = "20971520", .min = 1, .unit = "bytes",
+       .description = "KRaft: a voter writes a metadata snapshot and deletes the log below it once this many bytes of records were committed since the last (KIP-630)"},
   };
 }
 

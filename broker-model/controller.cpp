@@ -7,65 +7,72 @@
 
 namespace kafkasim::kafka {
 namespace {
-const char* kMetadataLog = "__cluster_metadata-0/records.jsonl";
 constexpr sim::Duration kTickInterval = sim::milliseconds(100);
+// How long a request waits for the active controller to be caught up, and
+// for its records to be committed, before it answers with an error.
+constexpr sim::Duration kCommitTimeout = sim::milliseconds(2000);
+
+template <typename Resp>
+std::unique_ptr<Response> refused(Errc error, int32_t hint) {
+  auto resp = std::make_unique<Resp>();
+  resp->error = error;
+  resp->leader_hint = hint;
+  return resp;
+}
 }  // namespace
 
-Controller::Controller(sim::Node& node, std::shared_ptr<ClusterState> cluster)
-    : node_(node), cluster_(std::move(cluster)),
+Controller::Controller(sim::Node& node, int32_t id, std::shared_ptr<ClusterState> cluster)
+    : node_(node), cluster_(std::move(cluster)), raft_(node, id, cluster_),
       session_timeout_ms_(cluster_->spec.broker_config.get_long("broker.session.timeout.ms")) {}
 
 void Controller::start() {
-  recover();
-  // A new controller incarnation gives every registered broker a fresh
-  // session (KIP-631: sessions live in the active controller's memory).
-  for (const auto& [id, reg] : image_.brokers()) last_heartbeat_[id] = node_.local_now();
+  raft_.start();
   serve(node_, kControllerPort, [this](Request& r, int32_t) { return handle(r); });
   node_.spawn("tick", [this] {
     for (;;) {
       node_.sleep_local(kTickInterval);
+      if (!raft_.is_leader()) continue;
+      if (acquire(sim::now() + kTickInterval) != Errc::kNone) continue;
       tick();
+      release(sim::now() + kCommitTimeout);
     }
   }, /*daemon=*/true);
 }
 
-void Controller::recover() {
-  std::istringstream in(node_.disk().read(kMetadataLog));
-  std::string line;
-  uint64_t good_bytes = 0;
-  while (std::getline(in, line)) {
-    if (in.eof()) break;  // no newline: a torn last record
-    MetadataRecord record;
-    try {
-      record = MetadataRecord::from_json(nlohmann::json::parse(line));
-    } catch (const std::exception&) {
-      break;
+Errc Controller::acquire(sim::SimTime deadline) {
+  if (!raft_.is_leader()) return Errc::kNotController;
+  mutex_.lock();
+  while (!raft_.caught_up_leader()) {
+    if (!raft_.is_leader() || sim::now() >= deadline) {
+      mutex_.unlock();
+      return raft_.is_leader() ? Errc::kRequestTimedOut : Errc::kNotController;
     }
-    image_.apply(static_cast<int64_t>(log_.size()), record);
-    log_.push_back(record);
-    good_bytes += line.size() + 1;
+    raft_.wait_progress(deadline);
   }
-  if (good_bytes < node_.disk().size(kMetadataLog)) {
-    node_.disk().truncate(kMetadataLog, good_bytes);
-    node_.disk().flush(kMetadataLog);
+  if (active_epoch_ != raft_.epoch()) {
+    // Newly active: sessions and log reports lived in the previous active
+    // controller's memory (KIP-631).
+    active_epoch_ = raft_.epoch();
+    last_heartbeat_.clear();
+    log_info_.clear();
+    for (const auto& [id, reg] : raft_.committed().brokers()) last_heartbeat_[id] = node_.local_now();
+    sim::Simulation::current()->record(node_.id(), "active controller in quorum epoch " + std::to_string(active_epoch_));
   }
+  image_ = raft_.committed();
+  last_appended_ = -1;
+  return Errc::kNone;
+}
+
+bool Controller::release(sim::SimTime deadline) {
+  const bool committed = last_appended_ < 0 || raft_.wait_committed(last_appended_, active_epoch_, deadline);
+  mutex_.unlock();
+  return committed;
 }
 
 void Controller::commit(const MetadataRecord& record) {
-  node_.disk().append(kMetadataLog, record.to_json().dump() + "\n");
-  node_.disk().flush(kMetadataLog);
-  const auto offset = static_cast<int64_t>(log_.size());
+  const int64_t offset = raft_.append(record);
   image_.apply(offset, record);
-  log_.push_back(record);
-  sim::Simulation& sim = *sim::Simulation::current();
-  sim.record(node_.id(), "metadata " + std::to_string(offset) + ": " + record.describe());
-  if (cluster_->truth.next_offset() == offset) {
-    cluster_->truth.apply(offset, record);
-    if (record.kind == MetadataRecord::Kind::kPartition) {
-      cluster_->invariants.on_partition_change(sim.now(), record.partition, record.unclean);
-    }
-  }
-  metadata_waiters_.notify_all();
+  last_appended_ = offset;
 }
 
 void Controller::commit_partition(const PartitionState& state, bool unclean) {
@@ -77,17 +84,27 @@ void Controller::commit_partition(const PartitionState& state, bool unclean) {
 }
 
 std::unique_ptr<Response> Controller::handle(Request& request) {
+  if (request.api == ApiKey::kFetchMetadata) return fetch_metadata(static_cast<FetchMetadataRequest&>(request));
+  // A request of the active controller: decided and committed as one.
+  auto run = [&]<typename Resp>(auto body) -> std::unique_ptr<Response> {
+    const Errc error = acquire(sim::now() + kCommitTimeout);
+    if (error != Errc::kNone) return refused<Resp>(error, leader_hint());
+    std::unique_ptr<Response> resp = body();
+    if (!release(sim::now() + kCommitTimeout)) return refused<Resp>(Errc::kRequestTimedOut, leader_hint());
+    return resp;
+  };
   switch (request.api) {
     case ApiKey::kBrokerRegistration:
-      return register_broker(static_cast<BrokerRegistrationRequest&>(request));
+      return run.operator()<BrokerRegistrationResponse>(
+          [&] { return register_broker(static_cast<BrokerRegistrationRequest&>(request)); });
     case ApiKey::kBrokerHeartbeat:
-      return heartbeat(static_cast<BrokerHeartbeatRequest&>(request));
+      return run.operator()<BrokerHeartbeatResponse>(
+          [&] { return heartbeat(static_cast<BrokerHeartbeatRequest&>(request)); });
     case ApiKey::kAlterPartition:
-      return alter_partition(static_cast<AlterPartitionRequest&>(request));
-    case ApiKey::kFetchMetadata:
-      return fetch_metadata(static_cast<FetchMetadataRequest&>(request));
+      return run.operator()<AlterPartitionResponse>(
+          [&] { return alter_partition(static_cast<AlterPartitionRequest&>(request)); });
     default:
-      return nullptr;
+      return raft_.handle(request);
   }
 }
 
@@ -117,7 +134,7 @@ std::unique_ptr<Response> Controller::register_broker(const BrokerRegistrationRe
   }
   MetadataRecord record;
   record.kind = MetadataRecord::Kind::kRegisterBroker;
-  record.broker = BrokerRegistration{r.broker_id, static_cast<int64_t>(log_.size()), true};
+  record.broker = BrokerRegistration{r.broker_id, raft_.log_end_offset(), true};
   commit(record);
   last_heartbeat_[r.broker_id] = node_.local_now();
   response->broker_epoch = record.broker.epoch;
@@ -183,14 +200,21 @@ std::unique_ptr<Response> Controller::alter_partition(const AlterPartitionReques
 }
 
 std::unique_ptr<Response> Controller::fetch_metadata(const FetchMetadataRequest& r) {
-  auto response = std::make_unique<FetchMetadataResponse>();
+  // Brokers learn only committed metadata, from the active controller.
   const sim::SimTime deadline = sim::now() + sim::milliseconds(r.max_wait_ms);
-  while (r.from_offset >= static_cast<int64_t>(log_.size())) {
-    if (!metadata_waiters_.wait(deadline)) break;
+  while (raft_.is_leader() && r.from_offset >= raft_.high_watermark() && sim::now() < deadline) {
+    raft_.wait_progress(deadline);
   }
-  const auto from = static_cast<size_t>(std::clamp<int64_t>(r.from_offset, 0, static_cast<int64_t>(log_.size())));
-  response->base_offset = static_cast<int64_t>(from);
-  response->records.assign(log_.begin() + static_cast<std::ptrdiff_t>(from), log_.end());
+  if (!raft_.is_leader()) return refused<FetchMetadataResponse>(Errc::kNotController, leader_hint());
+  auto response = std::make_unique<FetchMetadataResponse>();
+  int64_t from = std::max<int64_t>(r.from_offset, 0);
+  if (from < raft_.log_start_offset()) {
+    // KIP-630: the log below the snapshot is gone; the broker loads it.
+    response->snapshot = std::make_shared<const MetadataSnapshot>(*raft_.log().snapshot());
+    from = raft_.log_start_offset();
+  }
+  response->base_offset = from;
+  for (int64_t o = from; o < raft_.high_watermark(); ++o) response->records.push_back(raft_.log().at(o).record);
   return response;
 }
 

@@ -1,7 +1,18 @@
-// The KRaft controller (KIP-500, KIP-631), as one process: it owns the
-// metadata log, registers and fences brokers, elects partition leaders and
-// validates ISR changes (KIP-841). The quorum of several controllers (KIP-595)
-// replaces the single log behind the same requests.
+// The KRaft controller (KIP-500, KIP-631): one voter of the controller
+// quorum (raft_replica.h, KIP-595). The voter that leads the quorum is the
+// active controller: it registers and fences brokers, elects partition
+// leaders and validates ISR changes (KIP-841) by appending records to the
+// metadata log. The others answer brokers with NOT_CONTROLLER and the
+// leader they know.
+//
+// The active controller handles one request (or tick) at a time: it
+// decides on the committed metadata image plus its own records of that
+// request, then waits until the quorum has committed them before it
+// answers. A request finding records of an earlier request still
+// uncommitted waits for them (or times out): decisions are never made on
+// an image the quorum may not commit. Broker sessions and KIP-966 log
+// reports live in the active controller's memory; a newly active
+// controller gives every registered broker a fresh session.
 //
 // KIP-966 (last replica standing): a broker that comes back from an unclean
 // shutdown (any crash: it cannot know whether its page cache survived)
@@ -23,6 +34,8 @@
 #include "broker-model/cluster_state.h"
 #include "broker-model/metadata.h"
 #include "broker-model/protocol.h"
+#include "broker-model/raft_replica.h"
+#include "sim/sync.h"
 #include "sim/simulation.h"
 #include "sim/wait_queue.h"
 
@@ -30,10 +43,13 @@ namespace kafkasim::kafka {
 
 class Controller {
  public:
-  Controller(sim::Node& node, std::shared_ptr<ClusterState> cluster);
+  // `id`: the controller id (controller-N is id N).
+  Controller(sim::Node& node, int32_t id, std::shared_ptr<ClusterState> cluster);
 
-  // Recovers the metadata log from the disk and starts serving.
+  // Recovers the quorum state and metadata log from the disk and starts
+  // serving.
   void start();
+  const RaftReplica& raft() const { return raft_; }
 
  private:
   std::unique_ptr<Response> handle(Request& request);
@@ -42,11 +58,16 @@ class Controller {
   std::unique_ptr<Response> alter_partition(const AlterPartitionRequest& r);
   std::unique_ptr<Response> fetch_metadata(const FetchMetadataRequest& r);
 
-  // Appends a record to the metadata log: durable (flushed) before it is
-  // applied and visible, as a single-voter quorum commits.
+  // Becomes the running request's owner of the active controller; kNone
+  // when this voter is the caught-up quorum leader by `deadline`.
+  Errc acquire(sim::SimTime deadline);
+  // Waits until the running request's records are committed; false when
+  // they were not by `deadline` (the leader lost the quorum).
+  bool release(sim::SimTime deadline);
+  int32_t leader_hint() const { return raft_.leader_node(); }
+  // Appends a record to the metadata log and applies it to the working image.
   void commit(const MetadataRecord& record);
   void commit_partition(const PartitionState& state, bool unclean);
-  void recover();
   void tick();
   void maybe_create_topics();
   void fence(int32_t broker);
@@ -64,13 +85,15 @@ class Controller {
 
   sim::Node& node_;
   std::shared_ptr<ClusterState> cluster_;
-  MetadataImage image_;
-  std::vector<MetadataRecord> log_;
+  RaftReplica raft_;
+  sim::Mutex mutex_;       // one request at a time
+  int32_t active_epoch_ = -1;  // the quorum epoch the volatile state below belongs to
+  int64_t last_appended_ = -1;
+  MetadataImage image_;    // committed image plus the running request's records
   std::map<int32_t, sim::SimTime> last_heartbeat_;
   // KIP-966: each broker's replica log ends, as last reported in this
   // registration (cleared when it registers again).
   std::map<int32_t, std::map<TopicPartition, ReplicaLogInfo>> log_info_;
-  sim::WaitQueue metadata_waiters_;
   int64_t session_timeout_ms_;
 };
 

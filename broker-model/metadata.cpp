@@ -1,6 +1,7 @@
 #include "broker-model/metadata.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kafkasim::kafka {
 
@@ -23,6 +24,9 @@ nlohmann::json MetadataRecord::to_json() const {
     case Kind::kPartition:
       j["partition"] = {partition.tp.topic, partition.tp.partition, partition.replicas, partition.isr,
                         partition.leader, partition.leader_epoch, partition.partition_epoch, unclean};
+      break;
+    case Kind::kLeaderChange:
+      j["leader_change"] = {leader_change.leader, leader_change.epoch};
       break;
   }
   return j;
@@ -55,6 +59,13 @@ MetadataRecord MetadataRecord::from_json(const nlohmann::json& j) {
       r.unclean = p[7].get<bool>();
       break;
     }
+    case Kind::kLeaderChange: {
+      const auto& l = j.at("leader_change");
+      r.leader_change = LeaderChange{l[0].get<int32_t>(), l[1].get<int32_t>()};
+      break;
+    }
+    default:
+      throw std::invalid_argument("unknown metadata record kind");
   }
   return r;
 }
@@ -78,6 +89,9 @@ std::string MetadataRecord::describe() const {
       return partition.tp.str() + ": leader " + std::to_string(partition.leader) + " epoch " +
              std::to_string(partition.leader_epoch) + " isr " + list(partition.isr) + " partition epoch " +
              std::to_string(partition.partition_epoch) + (unclean ? " (unclean election)" : "");
+    case Kind::kLeaderChange:
+      return "controller-" + std::to_string(leader_change.leader) + " leads the quorum in epoch " +
+             std::to_string(leader_change.epoch);
   }
   return "?";
 }
@@ -96,7 +110,39 @@ void MetadataImage::apply(int64_t offset, const MetadataRecord& record) {
     case MetadataRecord::Kind::kPartition:
       partitions_[record.partition.tp] = record.partition;
       break;
+    case MetadataRecord::Kind::kLeaderChange:
+      break;  // a control record: no metadata
   }
+}
+
+std::vector<MetadataRecord> MetadataImage::snapshot_records() const {
+  std::vector<MetadataRecord> out;
+  for (const auto& [id, reg] : brokers_) {
+    MetadataRecord r;
+    r.kind = reg.fenced ? MetadataRecord::Kind::kFenceBroker : MetadataRecord::Kind::kUnfenceBroker;
+    r.broker = reg;
+    out.push_back(r);
+  }
+  for (const auto& [name, topic] : topics_) {
+    MetadataRecord r;
+    r.kind = MetadataRecord::Kind::kTopic;
+    r.topic = topic;
+    out.push_back(r);
+  }
+  for (const auto& [tp, state] : partitions_) {
+    MetadataRecord r;
+    r.kind = MetadataRecord::Kind::kPartition;
+    r.partition = state;
+    out.push_back(r);
+  }
+  return out;
+}
+
+MetadataImage MetadataImage::from_snapshot(int64_t end_offset, const std::vector<MetadataRecord>& records) {
+  MetadataImage image;
+  for (const MetadataRecord& r : records) image.apply(image.next_offset_, r);
+  image.next_offset_ = end_offset;
+  return image;
 }
 
 const PartitionState* MetadataImage::partition(const TopicPartition& tp) const {

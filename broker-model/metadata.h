@@ -44,13 +44,23 @@ struct TopicInfo {
   bool operator==(const TopicInfo&) const = default;
 };
 
+// KRaft's LeaderChangeMessage control record: the first entry a new
+// quorum leader appends in its epoch (KIP-595); committing it is what lets
+// the leader expose a high watermark.
+struct LeaderChange {
+  int32_t leader = -1;  // controller id (controller-N)
+  int32_t epoch = 0;    // quorum epoch
+  bool operator==(const LeaderChange&) const = default;
+};
+
 struct MetadataRecord {
-  enum class Kind : uint8_t { kRegisterBroker, kFenceBroker, kUnfenceBroker, kTopic, kPartition };
+  enum class Kind : uint8_t { kRegisterBroker, kFenceBroker, kUnfenceBroker, kTopic, kPartition, kLeaderChange };
   Kind kind = Kind::kPartition;
   BrokerRegistration broker;  // kRegisterBroker, kFenceBroker, kUnfenceBroker
   TopicInfo topic;            // kTopic
   PartitionState partition;   // kPartition (full state after the change)
   bool unclean = false;       // kPartition: the leader came from outside the ISR
+  LeaderChange leader_change; // kLeaderChange
 
   nlohmann::json to_json() const;
   static MetadataRecord from_json(const nlohmann::json& j);
@@ -61,6 +71,10 @@ class MetadataImage {
  public:
   // Applies the record at `offset`. REQUIRES: offset == next_offset().
   void apply(int64_t offset, const MetadataRecord& record);
+  // The records that rebuild this image (a KIP-630 snapshot's contents).
+  std::vector<MetadataRecord> snapshot_records() const;
+  // The image a snapshot of the log below `end_offset` describes.
+  static MetadataImage from_snapshot(int64_t end_offset, const std::vector<MetadataRecord>& records);
   int64_t next_offset() const { return next_offset_; }
 
   const std::map<int32_t, BrokerRegistration>& brokers() const { return brokers_; }

@@ -14,6 +14,10 @@ const char* api_name(ApiKey api) {
     case ApiKey::kBrokerHeartbeat: return "BrokerHeartbeat";
     case ApiKey::kAlterPartition: return "AlterPartition";
     case ApiKey::kFetchMetadata: return "FetchMetadata";
+    case ApiKey::kVote: return "Vote";
+    case ApiKey::kBeginQuorumEpoch: return "BeginQuorumEpoch";
+    case ApiKey::kQuorumFetch: return "Fetch(__cluster_metadata)";
+    case ApiKey::kFetchSnapshot: return "FetchSnapshot";
   }
   return "?";
 }

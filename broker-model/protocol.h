@@ -8,10 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "broker-model/metadata.h"
+#include "broker-model/metadata_snapshot.h"
+#include "broker-model/raft_log.h"
 #include "broker-model/record_batch.h"
 #include "broker-model/types.h"
 #include "sim/network.h"
@@ -33,6 +37,10 @@ enum class ApiKey : uint8_t {
   kBrokerHeartbeat,
   kAlterPartition,
   kFetchMetadata,
+  kVote,              // KIP-595
+  kBeginQuorumEpoch,  // KIP-595
+  kQuorumFetch,       // KIP-595: Fetch of __cluster_metadata between voters
+  kFetchSnapshot,     // KIP-630
 };
 
 const char* api_name(ApiKey api);
@@ -175,6 +183,7 @@ struct BrokerRegistrationRequest : RequestOf<ApiKey::kBrokerRegistration> {
 
 struct BrokerRegistrationResponse : ResponseOf<ApiKey::kBrokerRegistration> {
   Errc error = Errc::kNone;
+  int32_t leader_hint = -1;  // NOT_CONTROLLER: the node of the active controller, if known
   int64_t broker_epoch = -1;
 };
 
@@ -197,6 +206,7 @@ struct BrokerHeartbeatRequest : RequestOf<ApiKey::kBrokerHeartbeat> {
 
 struct BrokerHeartbeatResponse : ResponseOf<ApiKey::kBrokerHeartbeat> {
   Errc error = Errc::kNone;
+  int32_t leader_hint = -1;
   bool fenced = true;
 };
 
@@ -215,6 +225,7 @@ struct AlterPartitionRequest : RequestOf<ApiKey::kAlterPartition> {
 
 struct AlterPartitionResponse : ResponseOf<ApiKey::kAlterPartition> {
   Errc error = Errc::kNone;
+  int32_t leader_hint = -1;
   PartitionState state;  // the state after the change (or the current one)
 };
 
@@ -227,8 +238,71 @@ struct FetchMetadataRequest : RequestOf<ApiKey::kFetchMetadata> {
 
 struct FetchMetadataResponse : ResponseOf<ApiKey::kFetchMetadata> {
   Errc error = Errc::kNone;
+  int32_t leader_hint = -1;
   int64_t base_offset = 0;
-  std::vector<MetadataRecord> records;
+  std::vector<MetadataRecord> records;  // committed records from base_offset
+  // Set when from_offset is below the controller's log start (KIP-630):
+  // the broker loads it, then fetches on from its end offset.
+  std::shared_ptr<const MetadataSnapshot> snapshot;
+};
+
+// ---- KRaft quorum RPCs between controllers (KIP-595, KIP-630) ----
+// Voters are named by controller id (controller-N is id N). Every response
+// carries the responder's epoch and the leader it knows, so a stale voter
+// catches up with the quorum from any answer.
+struct VoteRequest : RequestOf<ApiKey::kVote> {
+  int32_t candidate_id = 0;
+  int32_t candidate_epoch = 0;
+  int32_t last_offset_epoch = 0;  // the candidate's last log entry
+  int64_t last_offset = 0;        // the candidate's log end offset
+};
+
+struct VoteResponse : ResponseOf<ApiKey::kVote> {
+  int32_t leader_epoch = 0;
+  int32_t leader_id = -1;
+  bool vote_granted = false;
+};
+
+struct BeginQuorumEpochRequest : RequestOf<ApiKey::kBeginQuorumEpoch> {
+  int32_t leader_id = 0;
+  int32_t leader_epoch = 0;
+};
+
+struct BeginQuorumEpochResponse : ResponseOf<ApiKey::kBeginQuorumEpoch> {
+  Errc error = Errc::kNone;
+  int32_t leader_epoch = 0;
+  int32_t leader_id = -1;
+};
+
+struct QuorumFetchRequest : RequestOf<ApiKey::kQuorumFetch> {
+  int32_t replica_id = 0;
+  int32_t current_leader_epoch = 0;
+  int64_t fetch_offset = 0;
+  int32_t last_fetched_epoch = 0;
+  int32_t max_wait_ms = 500;
+};
+
+struct QuorumFetchResponse : ResponseOf<ApiKey::kQuorumFetch> {
+  Errc error = Errc::kNone;
+  int32_t leader_epoch = 0;
+  int32_t leader_id = -1;
+  int64_t high_watermark = kNoOffset;  // kNoOffset until the leader knows it
+  std::optional<OffsetAndEpoch> diverging_epoch;  // truncate to this, then fetch again
+  std::optional<OffsetAndEpoch> snapshot_id;      // fetch this snapshot first
+  int64_t base_offset = 0;
+  std::vector<RaftEntry> entries;
+};
+
+struct FetchSnapshotRequest : RequestOf<ApiKey::kFetchSnapshot> {
+  int32_t replica_id = 0;
+  int32_t current_leader_epoch = 0;
+};
+
+struct FetchSnapshotResponse : ResponseOf<ApiKey::kFetchSnapshot> {
+  Errc error = Errc::kNone;
+  int32_t leader_epoch = 0;
+  int32_t leader_id = -1;
+  std::shared_ptr<const MetadataSnapshot> snapshot;  // the leader's latest
 };
 
 }  // namespace kafkasim::kafka

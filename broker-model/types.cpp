@@ -16,6 +16,7 @@ const char* errc_name(Errc e) {
     case Errc::kNetworkException: return "NETWORK_EXCEPTION";
     case Errc::kNotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
     case Errc::kNotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    case Errc::kNotController: return "NOT_CONTROLLER";
     case Errc::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case Errc::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errc::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
@@ -38,6 +39,7 @@ bool is_retriable(Errc e) {
     case Errc::kNetworkException:
     case Errc::kNotEnoughReplicas:
     case Errc::kNotEnoughReplicasAfterAppend:
+    case Errc::kNotController:
     case Errc::kFencedLeaderEpoch:
     case Errc::kUnknownLeaderEpoch:
     case Errc::kUnknownTopicOrPartition:

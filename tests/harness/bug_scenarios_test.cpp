@@ -1,4 +1,4 @@
-// The planted bugs of the replication layer (shared/BUGS.md), each through
+// The planted bugs of the replication layer and the controller quorum (shared/BUGS.md), each through
 // its scenario in scenarios/bugs/: with the switch on, the run shows the
 // historical damage (an anomaly the checker finds, or a model invariant
 // broken); with the switch off, the same scenario and seeds are valid.
@@ -109,9 +109,13 @@ TEST_CASE("no-dedup-window: retried in-flight batches of an idempotent producer 
   check_bug("no-dedup-window", anomaly("duplicate"));
 }
 
-TEST_CASE("every replication bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
+TEST_CASE("vote-not-persisted: a controller that forgets its vote in a restart lets two voters lead one quorum epoch", "[bugs]") {
+  check_bug("vote-not-persisted", invariant("single-leader-per-epoch"));
+}
+
+TEST_CASE("every replication and quorum bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
   for (const char* name : {"hw-truncation", "no-epoch-end-offset-check", "missed-epoch-no-truncate", "isr-join-unchecked",
-                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window"}) {
+                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window", "vote-not-persisted"}) {
     const Scenario s = bug_scenario(name);
     INFO(name);
     CHECK(s.name == name);
