@@ -99,6 +99,7 @@ void Broker::start() {
       for (auto& [tp, p] : partitions_) p->log().checkpoint_high_watermark();
     }
   }, /*daemon=*/true);
+  groups_.start();
   const int64_t flush_ms = long_or_never(cluster_->spec.broker_config, "log.flush.interval.ms");
   if (flush_ms > 0 && flush_ms < INT64_MAX / 2) {
     node_.spawn("log-flusher", [this, flush_ms] {
@@ -199,7 +200,7 @@ std::unique_ptr<Response> Broker::handle(Request& request) {
           r.tp, [&](Partition& p) { return p.end_offset_for(r.current_leader_epoch, r.leader_epoch); });
     }
     default:
-      return nullptr;
+      return groups_.handle(request);
   }
 }
 

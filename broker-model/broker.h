@@ -9,6 +9,7 @@
 #include <set>
 
 #include "broker-model/cluster_state.h"
+#include "broker-model/group_coordinator.h"
 #include "broker-model/metadata.h"
 #include "broker-model/partition.h"
 #include "broker-model/protocol.h"
@@ -47,6 +48,7 @@ class Broker {
     return it == partitions_.end() ? nullptr : it->second.get();
   }
   bool fenced() const { return fenced_; }
+  GroupCoordinator& group_coordinator() { return groups_; }
 
  private:
   std::unique_ptr<Response> handle(Request& request);
@@ -91,6 +93,7 @@ class Broker {
   RpcClient alter_partition_rpc_;
   sim::WaitQueue fetch_waiters_;
   int64_t next_producer_id_ = 0;
+  GroupCoordinator groups_{*this};
 };
 
 }  // namespace kafkasim::kafka

@@ -14,6 +14,13 @@ const char* api_name(ApiKey api) {
     case ApiKey::kBrokerHeartbeat: return "BrokerHeartbeat";
     case ApiKey::kAlterPartition: return "AlterPartition";
     case ApiKey::kFetchMetadata: return "FetchMetadata";
+    case ApiKey::kFindCoordinator: return "FindCoordinator";
+    case ApiKey::kJoinGroup: return "JoinGroup";
+    case ApiKey::kSyncGroup: return "SyncGroup";
+    case ApiKey::kHeartbeat: return "Heartbeat";
+    case ApiKey::kLeaveGroup: return "LeaveGroup";
+    case ApiKey::kOffsetCommit: return "OffsetCommit";
+    case ApiKey::kOffsetFetch: return "OffsetFetch";
   }
   return "?";
 }

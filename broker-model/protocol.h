@@ -33,6 +33,14 @@ enum class ApiKey : uint8_t {
   kBrokerHeartbeat,
   kAlterPartition,
   kFetchMetadata,
+  // Consumer groups (group_protocol.h).
+  kFindCoordinator,
+  kJoinGroup,
+  kSyncGroup,
+  kHeartbeat,
+  kLeaveGroup,
+  kOffsetCommit,
+  kOffsetFetch,
 };
 
 const char* api_name(ApiKey api);
