@@ -117,7 +117,7 @@ void GroupConsumer::revoke(const std::vector<TopicPartition>& partitions) {
   if (partitions.empty()) return;
   record(node_, "revoke " + list(partitions));
   if (listener_.on_revoked) listener_.on_revoked(partitions);
-  if (auto_commit_) commit(partitions, sim::now() + kRequestBound);
+  if (auto_commit_) commit(partitions, sim::now() + kRequestBound, /*changed_only=*/true);
   std::vector<TopicPartition> kept = minus(owned_, partitions);
   owned_ = kept;
   for (const auto& tp : partitions) awaiting_offsets_.erase(tp);
@@ -208,7 +208,6 @@ bool GroupConsumer::rebalance(sim::SimTime deadline) {
     generation_ = jr->generation_id;
     state_ = State::kStable;
     rejoin_needed_ = false;
-    last_heartbeat_ok_ = sim::now();
     record(node_, "joined group " + group_id_ + " generation " + std::to_string(generation_) + " as " + member_id_ +
                       ": " + list(sr->assignment));
     install(sr->assignment, deadline);
@@ -278,7 +277,7 @@ bool GroupConsumer::fetch_committed(const std::vector<TopicPartition>& partition
   return false;
 }
 
-Errc GroupConsumer::commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline) {
+Errc GroupConsumer::commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline, bool changed_only) {
   auto req = std::make_unique<OffsetCommitRequest>();
   req->group_id = group_id_;
   req->generation_id = generation_;
@@ -288,7 +287,7 @@ Errc GroupConsumer::commit(const std::vector<TopicPartition>& partitions, sim::S
     const int64_t position = consumer_.position(tp);
     if (position < 0) continue;
     auto it = committed_.find(tp);
-    if (it != committed_.end() && it->second == position) continue;  // unchanged (librdkafka)
+    if (changed_only && it != committed_.end() && it->second == position) continue;
     req->offsets.push_back(OffsetCommitRequest::PartitionOffset{tp, position, kNoEpoch});
   }
   if (req->offsets.empty()) return Errc::kNone;
@@ -327,13 +326,13 @@ std::vector<ConsumedRecord> GroupConsumer::poll(sim::Duration timeout) {
 
 Errc GroupConsumer::commit_sync() {
   if (state_ != State::kStable) return Errc::kRebalanceInProgress;
-  return commit(owned_, sim::now() + kRequestBound);
+  return commit(owned_, sim::now() + kRequestBound, /*changed_only=*/false);
 }
 
 void GroupConsumer::close() {
   if (state_ == State::kClosed) return;
   if (state_ == State::kStable) {
-    if (auto_commit_) commit(owned_, sim::now() + kRequestBound);
+    if (auto_commit_) commit(owned_, sim::now() + kRequestBound, /*changed_only=*/true);
     if (listener_.on_revoked && !owned_.empty()) listener_.on_revoked(owned_);
     if (coordinator_ >= 0 && !member_id_.empty()) {
       if (RpcClient* rpc = metadata_.connection(coordinator_)) {
@@ -356,7 +355,6 @@ void GroupConsumer::close() {
 void GroupConsumer::heartbeat_loop(uint64_t epoch) {
   std::shared_ptr<bool> alive = alive_;
   const sim::Duration interval = sim::milliseconds(config_.get_int("heartbeat.interval.ms"));
-  const sim::Duration session = sim::milliseconds(config_.get_int("session.timeout.ms"));
   const sim::Duration max_poll = sim::milliseconds(config_.get_int("max.poll.interval.ms"));
   for (;;) {
     node_.sleep_local(interval);
@@ -376,13 +374,6 @@ void GroupConsumer::heartbeat_loop(uint64_t epoch) {
       handle_group_error(Errc::kUnknownMemberId);
       continue;
     }
-    if (sim::now() - last_heartbeat_ok_ > session) {
-      // librdkafka: no heartbeat got through for a whole session; the
-      // coordinator has surely removed us.
-      record(node_, "session timed out without a successful heartbeat");
-      handle_group_error(Errc::kUnknownMemberId);
-      continue;
-    }
     if (!ensure_coordinator(sim::now() + interval)) continue;
     if (!*alive || epoch != fiber_epoch_) return;
     RpcClient* rpc = metadata_.connection(coordinator_);
@@ -399,7 +390,6 @@ void GroupConsumer::heartbeat_loop(uint64_t epoch) {
       coordinator_dead();
       continue;
     }
-    if (resp->error == Errc::kNone || resp->error == Errc::kRebalanceInProgress) last_heartbeat_ok_ = sim::now();
     handle_group_error(resp->error);
   }
 }
@@ -411,7 +401,7 @@ void GroupConsumer::auto_commit_loop(uint64_t epoch) {
     node_.sleep_local(interval);
     if (!*alive || epoch != fiber_epoch_) return;
     if (state_ != State::kStable || owned_.empty()) continue;
-    commit(owned_, sim::now() + kRequestBound);
+    commit(owned_, sim::now() + kRequestBound, /*changed_only=*/true);
     if (!*alive || epoch != fiber_epoch_) return;
   }
 }

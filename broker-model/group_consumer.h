@@ -17,13 +17,15 @@
 //   A member the coordinator no longer knows (session expired, fenced)
 //   loses its partitions (on_lost) without committing them.
 // A background fiber heartbeats every heartbeat.interval.ms; errors make
-// the next poll rejoin. A member that has not polled for
+// the next poll rejoin. As in the Java client, a member learns that it is
+// gone only from the coordinator's answers (librdkafka also gives up on
+// its own after a session without a successful heartbeat). A member that has not polled for
 // max.poll.interval.ms leaves the group (KIP-62).
 //
 // enable.auto.commit: a background fiber commits the consumed positions
 // every auto.commit.interval.ms, and they are committed on revocation and
-// on close. Like librdkafka, only offsets that changed since the last
-// successful commit are sent. A commit carries the member id and
+// on close; like librdkafka, these send only offsets that changed since
+// the last successful commit. A commit carries the member id and
 // generation the client last joined with; the coordinator rejects it when
 // they are stale (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID), and the member
 // rejoins.
@@ -62,9 +64,10 @@ class GroupConsumer {
   void subscribe(std::vector<std::string> topics, RebalanceListener listener);
   // Rebalances if needed, then polls the consumer for up to `timeout`.
   std::vector<ConsumedRecord> poll(sim::Duration timeout);
-  // Commits the consumed positions of the assignment (changed ones only).
-  // kNone, or the coordinator's error (ILLEGAL_GENERATION...,
-  // REQUEST_TIMED_OUT when no answer came).
+  // Commits the consumed position of every assigned partition, changed or
+  // not (as the Java client's commitSync(); librdkafka's rd_kafka_commit
+  // sends only changed ones). kNone, or the coordinator's error
+  // (ILLEGAL_GENERATION..., REQUEST_TIMED_OUT when no answer came).
   Errc commit_sync();
   // Commits the positions, then leaves the group; the fibers stop.
   void close();
@@ -88,7 +91,8 @@ class GroupConsumer {
   void lose_all();
   void install(std::vector<TopicPartition> assignment, sim::SimTime deadline);
   bool fetch_committed(const std::vector<TopicPartition>& partitions, sim::SimTime deadline);
-  Errc commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline);
+  // `changed_only`: skip offsets equal to the last commit this client made.
+  Errc commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline, bool changed_only);
   // Notes a coordinator's answer: coordinator gone, rebalance, or this
   // member gone (lost_, acted on by forget_membership on the next poll).
   void handle_group_error(Errc e);
@@ -119,7 +123,6 @@ class GroupConsumer {
   std::set<TopicPartition> awaiting_offsets_;  // assigned, committed offset not fetched yet
   std::map<TopicPartition, int64_t> committed_;
   sim::SimTime last_poll_ = 0;
-  sim::SimTime last_heartbeat_ok_ = 0;
   uint64_t fiber_epoch_ = 0;  // bumped by close: older fibers end
   std::shared_ptr<bool> alive_;
 };

@@ -176,8 +176,7 @@ struct GroupClient {
 // A consumer process in subscribe mode (Jepsen's :sub-via #{:subscribe}):
 // subscribes to every topic of the workload in one group and polls; the
 // rebalance callbacks' keys go into the poll op they happened in. With
-// enable.auto.commit=false it commits synchronously after every poll that
-// returned records. At the final reads it closes (commit, LeaveGroup) and
+// enable.auto.commit=false it commits synchronously after every poll. At the final reads it closes (commit, LeaveGroup) and
 // reads everything in assign mode like the other consumers.
 void subscribe_consumer_process(const std::shared_ptr<Shared>& shared, GroupClient* client, int32_t node) {
   const int32_t process = shared->next_process++;
@@ -201,7 +200,7 @@ void subscribe_consumer_process(const std::shared_ptr<Shared>& shared, GroupClie
     std::vector<std::string> rebalanced;
     rebalanced.swap(client->rebalanced);
     shared->complete_poll(process, to_poll(records), rebalanced);
-    if (manual_commit && !records.empty()) client->group->commit_sync();
+    if (manual_commit) client->group->commit_sync();
   }
   client->group->close();
   final_reads(shared, client->consumer.get(), node);
