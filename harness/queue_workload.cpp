@@ -1,6 +1,7 @@
 #include "harness/queue_workload.h"
 
 #include <algorithm>
+#include <set>
 
 #include "broker-model/consumer.h"
 #include "broker-model/group_consumer.h"
@@ -30,6 +31,14 @@ struct QueueWorkload::Shared {
   bool final_reads = false;
   std::map<int32_t, bool> final_done;  // consumer node -> done (its latest incarnation)
   WorkloadStats stats;
+  std::map<std::string, std::set<int64_t>> delivered;  // subscribe: offsets the group has polled, by key
+
+  // Counts the records of a subscribe-mode poll the group had delivered before.
+  void count_redelivered(const std::vector<kafka::ConsumedRecord>& records) {
+    for (const kafka::ConsumedRecord& r : records) {
+      if (!delivered[r.tp.str()].insert(r.offset).second) stats.redelivered++;
+    }
+  }
 
   int64_t time() const { return sim->now(); }
 
@@ -197,6 +206,7 @@ void subscribe_consumer_process(const std::shared_ptr<Shared>& shared, GroupClie
     shared->invoke(process, OpFn::poll, {checker::Poll{}});
     auto records = client->group->poll(sim::milliseconds(100));
     shared->stats.polled += static_cast<int64_t>(records.size());
+    if (!shared->final_reads) shared->count_redelivered(records);
     std::vector<std::string> rebalanced;
     rebalanced.swap(client->rebalanced);
     shared->complete_poll(process, to_poll(records), rebalanced);

@@ -346,6 +346,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     r.stats.sent = ws.sent;
     r.stats.acked = ws.acked;
     r.stats.polled = ws.polled;
+    r.stats.redelivered = ws.redelivered;
     r.fault_log = injector->log();
     r.invariant_violations = cluster->invariant_violations();
 
