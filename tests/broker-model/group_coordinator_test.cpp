@@ -1,0 +1,312 @@
+// The group coordinator in a simulated cluster, spoken to with raw
+// requests: join/sync/heartbeat/leave, session expiry, generation fencing
+// of offset commits, and failover with the leadership of __consumer_offsets.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "broker-model/broker.h"
+#include "broker-model/cluster.h"
+#include "broker-model/group_protocol.h"
+#include "broker-model/offset_store.h"
+#include "broker-model/rpc.h"
+#include "sim/simulation.h"
+
+using namespace kafkasim;
+using namespace kafkasim::kafka;
+
+namespace {
+
+const std::string kGroup = "g";
+
+class GroupFixture {
+ public:
+  explicit GroupFixture(int64_t initial_delay_ms = 0) : sim_(options()), cluster_(sim_, spec(initial_delay_ms)) {
+    client_ = &sim_.add_node("client", nullptr);
+    cluster_.start();
+    sim_.start(*client_);
+    for (int i = 0; i < 100 && coordinator() == kNoLeader; ++i) run_for(sim::milliseconds(100));
+    run_for(sim::milliseconds(500));  // the shard loads
+  }
+
+  void run_for(sim::Duration d) { sim_.run_until(sim_.now() + d); }
+  sim::Simulation& sim() { return sim_; }
+  Cluster& cluster() { return cluster_; }
+
+  // The broker id leading the group's partition of __consumer_offsets.
+  int32_t coordinator() const {
+    const PartitionState* s = cluster_.committed_metadata().partition(TopicPartition{kOffsetsTopic, 0});
+    return s ? s->leader : kNoLeader;
+  }
+  GroupCoordinator& coordinator_of(int32_t broker) { return cluster_.broker(broker).state<Broker>()->group_coordinator(); }
+
+  // Sends `req` to broker `to` from a fiber of the client node; the answer
+  // (or nullptr) lands in the returned holder once the world has run.
+  template <typename Resp, typename Req>
+  std::shared_ptr<std::unique_ptr<Resp>> send(int32_t to, std::unique_ptr<Req> req) {
+    auto out = std::make_shared<std::unique_ptr<Resp>>();
+    const int32_t node = cluster_.broker(to).id();
+    sim::Node* client = client_;
+    auto shared_req = std::make_shared<std::unique_ptr<Req>>(std::move(req));
+    client_->spawn("request", [=] {
+      RpcClient rpc(*client, node, kBrokerPort);
+      *out = rpc.call<Resp>(std::move(*shared_req), sim::now() + sim::seconds(30));
+    });
+    return out;
+  }
+  // Sends and runs until answered.
+  template <typename Resp, typename Req>
+  std::unique_ptr<Resp> call(int32_t to, std::unique_ptr<Req> req) {
+    auto out = send<Resp>(to, std::move(req));
+    for (int i = 0; i < 3000 && !*out; ++i) run_for(sim::milliseconds(10));
+    return std::move(*out);
+  }
+
+  static std::unique_ptr<JoinGroupRequest> join(std::string member_id = "") {
+    auto r = std::make_unique<JoinGroupRequest>();
+    r->group_id = kGroup;
+    r->session_timeout_ms = 6000;
+    r->rebalance_timeout_ms = 10000;
+    r->member_id = std::move(member_id);
+    r->client_id = "c";
+    r->protocols.push_back(JoinGroupRequest::Protocol{"range", Subscription{{"t"}, {}, -1}});
+    return r;
+  }
+  static std::unique_ptr<SyncGroupRequest> sync(const JoinGroupResponse& j) {
+    auto r = std::make_unique<SyncGroupRequest>();
+    r->group_id = kGroup;
+    r->generation_id = j.generation_id;
+    r->member_id = j.member_id;
+    if (j.leader == j.member_id) {
+      int32_t p = 0;
+      for (const auto& m : j.members) r->assignments.push_back({m.member_id, {TopicPartition{"t", p++}}});
+    }
+    return r;
+  }
+  static std::unique_ptr<HeartbeatRequest> heartbeat(const JoinGroupResponse& j) {
+    auto r = std::make_unique<HeartbeatRequest>();
+    r->group_id = kGroup;
+    r->generation_id = j.generation_id;
+    r->member_id = j.member_id;
+    return r;
+  }
+  static std::unique_ptr<OffsetCommitRequest> commit(const std::string& member, int32_t generation, int64_t offset) {
+    auto r = std::make_unique<OffsetCommitRequest>();
+    r->group_id = kGroup;
+    r->generation_id = generation;
+    r->member_id = member;
+    r->offsets.push_back(OffsetCommitRequest::PartitionOffset{TopicPartition{"t", 0}, offset, kNoEpoch});
+    return r;
+  }
+  static std::unique_ptr<OffsetFetchRequest> fetch() {
+    auto r = std::make_unique<OffsetFetchRequest>();
+    r->group_id = kGroup;
+    r->partitions = {TopicPartition{"t", 0}};
+    return r;
+  }
+
+  // One member joins alone and syncs: generation N, Stable.
+  JoinGroupResponse join_alone() {
+    auto j = call<JoinGroupResponse>(coordinator(), join());
+    REQUIRE(j);
+    REQUIRE(j->error == Errc::kNone);
+    auto s = call<SyncGroupResponse>(coordinator(), sync(*j));
+    REQUIRE(s);
+    REQUIRE(s->error == Errc::kNone);
+    return *j;
+  }
+
+ private:
+  static sim::SimulationOptions options() {
+    sim::SimulationOptions o;
+    o.seed = 7;
+    return o;
+  }
+  static ClusterSpec spec(int64_t initial_delay_ms) {
+    ClusterSpec s;
+    s.brokers = 3;
+    s.controllers = 1;
+    s.broker_config = Config::resolve(Scope::broker,
+                                      nlohmann::json{{"broker.session.timeout.ms", 3000},
+                                                     {"broker.heartbeat.interval.ms", 500},
+                                                     {"replica.lag.time.max.ms", 2000},
+                                                     {"offsets.topic.num.partitions", 1},
+                                                     {"group.initial.rebalance.delay.ms", initial_delay_ms}},
+                                      "cluster.config");
+    TopicSpec t;
+    t.name = "t";
+    t.partitions = 2;
+    t.replication_factor = 3;
+    t.config = Config::defaults(Scope::topic, &s.broker_config);
+    s.topics.push_back(t);
+    TopicSpec offsets;
+    offsets.name = kOffsetsTopic;
+    offsets.partitions = 1;
+    offsets.replication_factor = 3;
+    offsets.config = Config::defaults(Scope::topic, &s.broker_config);
+    s.topics.push_back(offsets);
+    return s;
+  }
+
+  sim::Simulation sim_;
+  Cluster cluster_;
+  sim::Node* client_ = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("FindCoordinator names the leader of the group's partition of __consumer_offsets") {
+  GroupFixture f;
+  for (int b = 1; b <= 3; ++b) {
+    auto req = std::make_unique<FindCoordinatorRequest>();
+    req->key = kGroup;
+    auto r = f.call<FindCoordinatorResponse>(b, std::move(req));
+    REQUIRE(r);
+    REQUIRE(r->error == Errc::kNone);
+    REQUIRE(r->node_id == f.coordinator());
+  }
+  const int32_t other = f.coordinator() % 3 + 1;
+  auto j = f.call<JoinGroupResponse>(other, GroupFixture::join());
+  REQUIRE(j->error == Errc::kNotCoordinator);
+}
+
+TEST_CASE("two members join one generation: the leader gets the subscriptions, both get its assignment") {
+  GroupFixture f(/*initial_delay_ms=*/1000);
+  auto a = f.send<JoinGroupResponse>(f.coordinator(), GroupFixture::join());
+  auto b = f.send<JoinGroupResponse>(f.coordinator(), GroupFixture::join());
+  f.run_for(sim::milliseconds(500));
+  REQUIRE_FALSE(*a);  // KIP-134: the join phase waits for more members
+  f.run_for(sim::seconds(2));
+  REQUIRE(*a);
+  REQUIRE(*b);
+  const JoinGroupResponse ja = **a;
+  const JoinGroupResponse jb = **b;
+  REQUIRE(ja.error == Errc::kNone);
+  REQUIRE(jb.error == Errc::kNone);
+  REQUIRE(ja.generation_id == 1);
+  REQUIRE(jb.generation_id == 1);
+  REQUIRE(ja.leader == jb.leader);
+  REQUIRE(ja.member_id != jb.member_id);
+  const JoinGroupResponse& leader = ja.leader == ja.member_id ? ja : jb;
+  const JoinGroupResponse& follower = ja.leader == ja.member_id ? jb : ja;
+  REQUIRE(leader.members.size() == 2);
+  REQUIRE(follower.members.empty());
+
+  // The follower's SyncGroup waits for the leader's.
+  auto fs = f.send<SyncGroupResponse>(f.coordinator(), GroupFixture::sync(follower));
+  f.run_for(sim::milliseconds(200));
+  REQUIRE_FALSE(*fs);
+  REQUIRE(f.coordinator_of(f.coordinator()).group(kGroup)->state() == GroupState::kCompletingRebalance);
+  auto ls = f.call<SyncGroupResponse>(f.coordinator(), GroupFixture::sync(leader));
+  f.run_for(sim::milliseconds(100));
+  REQUIRE(ls->error == Errc::kNone);
+  REQUIRE(*fs);
+  REQUIRE((*fs)->error == Errc::kNone);
+  REQUIRE(ls->assignment.size() == 1);
+  REQUIRE((*fs)->assignment.size() == 1);
+  REQUIRE(ls->assignment != (*fs)->assignment);
+  REQUIRE(f.coordinator_of(f.coordinator()).group(kGroup)->state() == GroupState::kStable);
+  REQUIRE(f.call<HeartbeatResponse>(f.coordinator(), GroupFixture::heartbeat(leader))->error == Errc::kNone);
+}
+
+TEST_CASE("a member that stops heartbeating is removed after session.timeout.ms and the others are told to rejoin") {
+  GroupFixture f(/*initial_delay_ms=*/300);
+  auto a = f.send<JoinGroupResponse>(f.coordinator(), GroupFixture::join());
+  auto b = f.send<JoinGroupResponse>(f.coordinator(), GroupFixture::join());
+  f.run_for(sim::milliseconds(1000));
+  REQUIRE(*a);
+  REQUIRE(*b);
+  const JoinGroupResponse ja = **a;
+  const JoinGroupResponse jb = **b;
+  auto sa = f.send<SyncGroupResponse>(f.coordinator(), GroupFixture::sync(ja));
+  auto sb = f.send<SyncGroupResponse>(f.coordinator(), GroupFixture::sync(jb));
+  f.run_for(sim::milliseconds(200));
+  REQUIRE((*sa)->error == Errc::kNone);
+  // Only a heartbeats, every second, for 8 s.
+  Errc last = Errc::kNone;
+  for (int i = 0; i < 8; ++i) {
+    f.run_for(sim::seconds(1));
+    last = f.call<HeartbeatResponse>(f.coordinator(), GroupFixture::heartbeat(ja))->error;
+  }
+  REQUIRE(last == Errc::kRebalanceInProgress);
+  const GroupMetadata* g = f.coordinator_of(f.coordinator()).group(kGroup);
+  REQUIRE_FALSE(g->has(jb.member_id));
+  // b's heartbeat now: it is gone.
+  REQUIRE(f.call<HeartbeatResponse>(f.coordinator(), GroupFixture::heartbeat(jb))->error == Errc::kUnknownMemberId);
+  // a rejoins alone: generation 2.
+  auto again = f.call<JoinGroupResponse>(f.coordinator(), GroupFixture::join(ja.member_id));
+  REQUIRE(again->error == Errc::kNone);
+  REQUIRE(again->generation_id == 2);
+  REQUIRE(again->leader == ja.member_id);
+}
+
+TEST_CASE("LeaveGroup removes the member at once and the group rebalances without it") {
+  GroupFixture f;
+  const JoinGroupResponse j = f.join_alone();
+  auto leave = std::make_unique<LeaveGroupRequest>();
+  leave->group_id = kGroup;
+  leave->member_id = j.member_id;
+  REQUIRE(f.call<LeaveGroupResponse>(f.coordinator(), std::move(leave))->error == Errc::kNone);
+  f.run_for(sim::milliseconds(200));
+  const GroupMetadata* g = f.coordinator_of(f.coordinator()).group(kGroup);
+  REQUIRE(g->state() == GroupState::kEmpty);
+  REQUIRE(g->generation() == 2);
+}
+
+TEST_CASE("an offset commit from a member of an older generation is rejected and the committed offset stays") {
+  GroupFixture f;
+  const JoinGroupResponse first = f.join_alone();
+  REQUIRE(f.call<OffsetCommitResponse>(f.coordinator(), GroupFixture::commit(first.member_id, 1, 10))->error() ==
+          Errc::kNone);
+  // The member rejoins: generation 2. A commit still carrying generation 1:
+  auto j2 = f.call<JoinGroupResponse>(f.coordinator(), GroupFixture::join(first.member_id));
+  REQUIRE(j2->generation_id == 2);
+  REQUIRE(f.call<SyncGroupResponse>(f.coordinator(), GroupFixture::sync(*j2))->error == Errc::kNone);
+  REQUIRE(f.call<OffsetCommitResponse>(f.coordinator(), GroupFixture::commit(first.member_id, 1, 5))->error() ==
+          Errc::kIllegalGeneration);
+  REQUIRE(f.call<OffsetCommitResponse>(f.coordinator(), GroupFixture::commit("stranger", 2, 5))->error() ==
+          Errc::kUnknownMemberId);
+  auto fetched = f.call<OffsetFetchResponse>(f.coordinator(), GroupFixture::fetch());
+  REQUIRE(fetched->error == Errc::kNone);
+  REQUIRE(fetched->partitions.at(0).offset == 10);
+}
+
+TEST_CASE("committed offsets and the group survive a coordinator failover: the new leader of the offsets partition loads them") {
+  GroupFixture f;
+  const JoinGroupResponse j = f.join_alone();
+  REQUIRE(f.call<OffsetCommitResponse>(f.coordinator(), GroupFixture::commit(j.member_id, j.generation_id, 42))
+              ->error() == Errc::kNone);
+  const int32_t old = f.coordinator();
+  f.sim().crash(f.cluster().broker(old));
+  for (int i = 0; i < 100 && (f.coordinator() == old || f.coordinator() == kNoLeader); ++i) {
+    f.run_for(sim::milliseconds(100));
+  }
+  const int32_t now = f.coordinator();
+  REQUIRE(now != old);
+  REQUIRE(now != kNoLeader);
+  // Until loaded: COORDINATOR_LOAD_IN_PROGRESS, then the offset.
+  std::unique_ptr<OffsetFetchResponse> fetched;
+  for (int i = 0; i < 50; ++i) {
+    fetched = f.call<OffsetFetchResponse>(now, GroupFixture::fetch());
+    if (fetched && fetched->error == Errc::kNone) break;
+    REQUIRE((!fetched || fetched->error == Errc::kCoordinatorLoadInProgress || fetched->error == Errc::kNotCoordinator));
+    f.run_for(sim::milliseconds(100));
+  }
+  REQUIRE(fetched->error == Errc::kNone);
+  REQUIRE(fetched->partitions.at(0).offset == 42);
+  // The member's generation is still valid at the new coordinator.
+  const GroupMetadata* g = f.coordinator_of(now).group(kGroup);
+  REQUIRE(g->state() == GroupState::kStable);
+  REQUIRE(g->generation() == j.generation_id);
+  REQUIRE(f.call<HeartbeatResponse>(now, GroupFixture::heartbeat(j))->error == Errc::kNone);
+  REQUIRE(f.call<OffsetCommitResponse>(now, GroupFixture::commit(j.member_id, j.generation_id, 50))->error() ==
+          Errc::kNone);
+  // The old coordinator comes back as a follower: NOT_COORDINATOR.
+  f.sim().restart(f.cluster().broker(old));
+  f.run_for(sim::seconds(3));
+  REQUIRE(f.call<OffsetFetchResponse>(old, GroupFixture::fetch())->error == Errc::kNotCoordinator);
+  REQUIRE(f.call<OffsetFetchResponse>(now, GroupFixture::fetch())->partitions.at(0).offset == 50);
+}
