@@ -277,25 +277,35 @@ bool GroupConsumer::fetch_committed(const std::vector<TopicPartition>& partition
   return false;
 }
 
-Errc GroupConsumer::commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline, bool changed_only) {
-  auto req = std::make_unique<OffsetCommitRequest>();
-  req->group_id = group_id_;
-  req->generation_id = generation_;
-  req->member_id = member_id_;
+std::vector<OffsetCommitRequest::PartitionOffset> GroupConsumer::positions(const std::vector<TopicPartition>& partitions,
+                                                                            bool changed_only) const {
+  std::vector<OffsetCommitRequest::PartitionOffset> out;
   for (const auto& tp : partitions) {
     if (awaiting_offsets_.count(tp)) continue;
     const int64_t position = consumer_.position(tp);
     if (position < 0) continue;
     auto it = committed_.find(tp);
     if (changed_only && it != committed_.end() && it->second == position) continue;
-    req->offsets.push_back(OffsetCommitRequest::PartitionOffset{tp, position, kNoEpoch});
+    out.push_back(OffsetCommitRequest::PartitionOffset{tp, position, kNoEpoch});
   }
-  if (req->offsets.empty()) return Errc::kNone;
+  return out;
+}
+
+Errc GroupConsumer::commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline, bool changed_only) {
+  return send_commit(positions(partitions, changed_only), member_id_, generation_, deadline);
+}
+
+Errc GroupConsumer::send_commit(std::vector<OffsetCommitRequest::PartitionOffset> offsets, const std::string& member_id,
+                                int32_t generation, sim::SimTime deadline) {
+  if (offsets.empty()) return Errc::kNone;
   if (!ensure_coordinator(deadline)) return Errc::kCoordinatorNotAvailable;
   RpcClient* rpc = metadata_.connection(coordinator_);
   if (rpc == nullptr) return Errc::kCoordinatorNotAvailable;
-  const std::vector<OffsetCommitRequest::PartitionOffset> offsets = req->offsets;
-  const int32_t generation = req->generation_id;
+  auto req = std::make_unique<OffsetCommitRequest>();
+  req->group_id = group_id_;
+  req->generation_id = generation;
+  req->member_id = member_id;
+  req->offsets = offsets;
   auto resp = rpc->call<OffsetCommitResponse>(std::move(req), deadline);
   const Errc e = resp ? resp->error() : Errc::kRequestTimedOut;
   record(node_, "commit generation " + std::to_string(generation) + " " + std::to_string(offsets.size()) +
@@ -327,6 +337,23 @@ std::vector<ConsumedRecord> GroupConsumer::poll(sim::Duration timeout) {
 Errc GroupConsumer::commit_sync() {
   if (state_ != State::kStable) return Errc::kRebalanceInProgress;
   return commit(owned_, sim::now() + kRequestBound, /*changed_only=*/false);
+}
+
+void GroupConsumer::commit_async(std::function<void(Errc)> done) {
+  if (state_ != State::kStable) {
+    if (done) done(Errc::kRebalanceInProgress);
+    return;
+  }
+  // The positions now, sent from a fiber of their own.
+  auto offsets = positions(owned_, /*changed_only=*/false);
+  std::shared_ptr<bool> alive = alive_;
+  const std::string member_id = member_id_;
+  const int32_t generation = generation_;
+  node_.spawn("commit-async", [this, alive, done, offsets, member_id, generation] {
+    if (!*alive) return;
+    const Errc e = send_commit(offsets, member_id, generation, sim::now() + kRequestBound);
+    if (*alive && done) done(e);
+  });
 }
 
 void GroupConsumer::close() {

@@ -69,6 +69,9 @@ class GroupConsumer {
   // sends only changed ones). kNone, or the coordinator's error
   // (ILLEGAL_GENERATION..., REQUEST_TIMED_OUT when no answer came).
   Errc commit_sync();
+  // Commits every assigned position as commit_sync does, from a fiber of
+  // its own (rd_kafka_commit with async); `done`, if set, gets the result.
+  void commit_async(std::function<void(Errc)> done = {});
   // Commits the positions, then leaves the group; the fibers stop.
   void close();
 
@@ -91,8 +94,13 @@ class GroupConsumer {
   void lose_all();
   void install(std::vector<TopicPartition> assignment, sim::SimTime deadline);
   bool fetch_committed(const std::vector<TopicPartition>& partitions, sim::SimTime deadline);
-  // `changed_only`: skip offsets equal to the last commit this client made.
+  // The consumed positions of `partitions` (`changed_only`: not those equal
+  // to this client's last commit).
+  std::vector<OffsetCommitRequest::PartitionOffset> positions(const std::vector<TopicPartition>& partitions,
+                                                             bool changed_only) const;
   Errc commit(const std::vector<TopicPartition>& partitions, sim::SimTime deadline, bool changed_only);
+  Errc send_commit(std::vector<OffsetCommitRequest::PartitionOffset> offsets, const std::string& member_id,
+                   int32_t generation, sim::SimTime deadline);
   // Notes a coordinator's answer: coordinator gone, rebalance, or this
   // member gone (lost_, acted on by forget_membership on the next poll).
   void handle_group_error(Errc e);
