@@ -100,7 +100,7 @@ TEST_CASE("the last member leaving empties the group in a new generation") {
   REQUIRE(g.leader().empty());
 }
 
-TEST_CASE("the protocol every member supports and most prefer is selected; an incompatible member is refused") {
+TEST_CASE("the protocol every member supports and most prefer is selected, and an incompatible member is refused") {
   GroupMetadata g("g");
   g.join(member("a", {"roundrobin", "range"}), 0, 0);
   g.join(member("b", {"range", "roundrobin"}), 0, 0);
