@@ -15,14 +15,14 @@ using namespace kafkasim::test;
 
 namespace {
 
-Config consumer_config(bool auto_commit) {
+Config consumer_config(bool auto_commit, int max_poll_interval_ms = 20000) {
   return Config::resolve(Scope::consumer,
                          nlohmann::json{{"group.id", kGroup},
                                         {"enable.auto.commit", auto_commit},
                                         {"auto.offset.reset", "earliest"},
                                         {"session.timeout.ms", 6000},
                                         {"heartbeat.interval.ms", 1000},
-                                        {"max.poll.interval.ms", 20000}},
+                                        {"max.poll.interval.ms", max_poll_interval_ms}},
                          "consumer");
 }
 
@@ -44,9 +44,9 @@ void produce(GroupFixture& f, int n) {
 
 // A consumer client on the fixture's app node.
 struct App {
-  App(GroupFixture& f, bool auto_commit)
-      : consumer(f.app(), f.bootstrap(), consumer_config(auto_commit)),
-        group(f.app(), f.bootstrap(), consumer_config(auto_commit), consumer) {}
+  App(GroupFixture& f, bool auto_commit, int max_poll_interval_ms = 20000)
+      : consumer(f.app(), f.bootstrap(), consumer_config(auto_commit, max_poll_interval_ms)),
+        group(f.app(), f.bootstrap(), consumer_config(auto_commit, max_poll_interval_ms), consumer) {}
   Consumer consumer;
   GroupConsumer group;
   std::vector<ConsumedRecord> seen;
@@ -166,5 +166,24 @@ TEST_CASE("a member paused past its session loses its partitions and rejoins in 
   REQUIRE(a.lost == std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
   REQUIRE(a.group.member_id() != member);
   REQUIRE(a.group.generation() == 3);  // generation 2 was the group emptied by the expiry
+  REQUIRE(a.group.assignment() == std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
+}
+
+TEST_CASE("a member that stops polling for max.poll.interval.ms leaves the group although it still heartbeats (KIP-62)") {
+  GroupFixture f;
+  produce(f, 2);
+  App a(f, /*auto_commit=*/false, /*max_poll_interval_ms=*/8000);
+  on_app(f, [&] {
+    subscribe(a);
+    poll_until(a, 4);
+  });
+  const std::string member = a.group.member_id();
+  f.run_for(sim::seconds(7));
+  REQUIRE(f.coordinator_of(f.coordinator()).group(kGroup)->has(member));  // heartbeats keep the session
+  f.run_for(sim::seconds(3));
+  REQUIRE_FALSE(f.coordinator_of(f.coordinator()).group(kGroup)->has(member));
+  on_app(f, [&] { a.group.poll(sim::milliseconds(100)); });
+  REQUIRE(a.lost == std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
+  REQUIRE(a.group.member_id() != member);
   REQUIRE(a.group.assignment() == std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
 }
