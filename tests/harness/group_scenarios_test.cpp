@@ -105,3 +105,17 @@ TEST_CASE("group-rebalance is valid and its coordinator:group target hits the gr
   }
   CHECK(hit);
 }
+
+TEST_CASE("group-rebalance is valid with each assignor of partition.assignment.strategy") {
+  for (const char* strategy : {"roundrobin", "cooperative-sticky"}) {
+    Scenario s = scenario("groups/group-rebalance");
+    nlohmann::json consumer = s.workload.consumer.non_default();
+    consumer["partition.assignment.strategy"] = strategy;
+    s.workload.consumer = kafkasim::kafka::Config::resolve(kafkasim::kafka::Scope::consumer, consumer, "workload.consumer");
+    const RunResult r = run(s, 2, "groups/group-rebalance");
+    INFO(strategy << ": " << describe_outcome(r));
+    REQUIRE_FALSE(r.harness_error);
+    CHECK(r.valid);
+    CHECK(r.stats.polled > 0);
+  }
+}
