@@ -95,6 +95,8 @@ void GroupCoordinator::refresh_shard(int32_t p) {
   shard = Shard{};
   shard.leader_epoch = part->leader_epoch();
   const int32_t epoch = shard.leader_epoch;
+  // Scheduled, not inline (Kafka's scheduleLoadGroupAndOffsets): requests
+  // that come first get COORDINATOR_LOAD_IN_PROGRESS.
   broker_.node().spawn("load-" + kOffsetsTopic + "-" + std::to_string(p), [this, p, epoch] { load(p, epoch); });
 }
 
@@ -111,19 +113,13 @@ void GroupCoordinator::load(int32_t p, int32_t leader_epoch) {
   };
   Partition* part = still_leading();
   if (part == nullptr) return;
-  // Serve only committed state: wait until the HW covers the log end this
-  // leader had when it took over.
-  const int64_t end = part->log().log_end_offset();
-  while (part->log().high_watermark() < end) {
-    part->data_waiters().wait(sim::now() + kSweepInterval);
-    part = still_leading();
-    if (part == nullptr) return;
-  }
   Shard& shard = shards_[p];
   Log& log = part->log();
-  int64_t offset = log.log_start_offset();
-  const int64_t hw = log.high_watermark();
-  for (const BatchPtr& batch : log.read(offset, INT64_MAX, hw)) {
+  // Kafka's doLoadGroupsAndOffsets reads to the log end, committed or not:
+  // this leader's log is the partition's from now on.
+  const int64_t offset = log.log_start_offset();
+  const int64_t end = log.log_end_offset();
+  for (const BatchPtr& batch : log.read(offset, INT64_MAX, end)) {
     if (batch->control) continue;
     for (int32_t i = 0; i < batch->record_count(); ++i) {
       const int64_t record_offset = batch->base_offset + i;

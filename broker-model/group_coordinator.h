@@ -4,10 +4,10 @@
 // offsets_partition_for(G, offsets.topic.num.partitions) of
 // `__consumer_offsets`, a topic replicated like any other. Each such
 // partition this broker leads is a shard: when the broker becomes its
-// leader (a new leader epoch) the shard loads, replaying the partition's
-// log once the high watermark covers the log end it had at election, so
-// it serves only committed group state; until then requests get
-// COORDINATOR_LOAD_IN_PROGRESS. When the broker stops leading it, the
+// leader (a new leader epoch) the shard loads in a fiber of its own,
+// replaying the partition's log to its end, committed or not (as Kafka's
+// doLoadGroupsAndOffsets: a leader's log is never truncated under it);
+// until then requests get COORDINATOR_LOAD_IN_PROGRESS. When the broker stops leading it, the
 // shard's groups are dropped (Dead) and requests get NOT_COORDINATOR.
 //
 // Group metadata (after each completed rebalance) and offset commits are
