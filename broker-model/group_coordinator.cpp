@@ -284,6 +284,11 @@ std::unique_ptr<Response> GroupCoordinator::join_group(const JoinGroupRequest& r
       return resp;
     }
   }
+  if (g->meta.rejoin_keeps_generation(r.member_id, protocols)) {
+    g->meta.renew(r.member_id, now_ms());
+    *resp = g->meta.join_response(r.member_id);
+    return resp;
+  }
   MemberMetadata m;
   m.member_id = r.member_id.empty() ? r.client_id + "-" + hex64(broker_.node().rng().next_u64()) : r.member_id;
   m.client_id = r.client_id;

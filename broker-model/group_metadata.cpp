@@ -37,6 +37,14 @@ bool GroupMetadata::supports(const std::vector<JoinGroupRequest::Protocol>& prot
   return false;
 }
 
+bool GroupMetadata::rejoin_keeps_generation(const std::string& member_id,
+                                            const std::vector<JoinGroupRequest::Protocol>& protocols) const {
+  auto it = members_.find(member_id);
+  if (it == members_.end() || it->second.protocols != protocols) return false;
+  if (state_ == GroupState::kCompletingRebalance) return true;
+  return state_ == GroupState::kStable && member_id != leader_;
+}
+
 void GroupMetadata::join(MemberMetadata member, int64_t now_ms, int64_t initial_delay_ms) {
   const bool was_empty = state_ == GroupState::kEmpty;
   member.awaiting_join = true;

@@ -63,6 +63,12 @@ class GroupMetadata {
   // some protocol is supported by every member and by it.
   bool supports(const std::vector<JoinGroupRequest::Protocol>& protocols) const;
 
+  // Kafka's answer to a known member rejoining with unchanged protocols
+  // while the group is CompletingRebalance, or Stable and it is not the
+  // leader (say, its JoinGroup answer was lost): the current generation,
+  // no rebalance.
+  bool rejoin_keeps_generation(const std::string& member_id,
+                               const std::vector<JoinGroupRequest::Protocol>& protocols) const;
   // Adds (member_id new) or updates a member joining now; it is awaiting
   // the join phase. Starts a rebalance unless one is in progress. Empty
   // groups wait `initial_delay_ms` for more members (KIP-134).

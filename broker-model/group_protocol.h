@@ -47,6 +47,7 @@ struct JoinGroupRequest : RequestOf<ApiKey::kJoinGroup> {
   struct Protocol {
     std::string name;  // the assignor: range, roundrobin, cooperative-sticky
     Subscription metadata;
+    bool operator==(const Protocol&) const = default;
   };
   std::vector<Protocol> protocols;  // in the member's order of preference
 };

@@ -190,3 +190,16 @@ TEST_CASE("the offset cache keeps the commit stored last in the log, whatever or
   REQUIRE(c.offset == 42);
   REQUIRE(c.leader_epoch == 3);
 }
+
+TEST_CASE("a follower rejoining a Stable group with unchanged protocols keeps the generation; the leader or a changed member starts a rebalance") {
+  GroupMetadata g = stable_group();
+  const std::string follower = g.leader() == "a" ? "b" : "a";
+  REQUIRE(g.rejoin_keeps_generation(follower, member(follower).protocols));
+  REQUIRE_FALSE(g.rejoin_keeps_generation(g.leader(), member(g.leader()).protocols));
+  REQUIRE_FALSE(g.rejoin_keeps_generation(follower, member(follower, {"roundrobin"}).protocols));
+  REQUIRE_FALSE(g.rejoin_keeps_generation("stranger", member("stranger").protocols));
+  g.join(member(follower), 10, 0);
+  g.join(member(g.leader()), 10, 0);
+  g.complete_join(10);  // CompletingRebalance: anyone unchanged keeps it
+  REQUIRE(g.rejoin_keeps_generation(g.leader(), member(g.leader()).protocols));
+}
