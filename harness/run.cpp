@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "broker-model/cluster.h"
+#include "broker-model/offset_store.h"
 #include "checker/check.h"
 #include "checker/history_writer.h"
-#include "broker-model/offset_store.h"
 #include "harness/faults.h"
 #include "harness/internal_topics.h"
 #include "harness/nemesis.h"
