@@ -191,7 +191,7 @@ TEST_CASE("the offset cache keeps the commit stored last in the log, whatever or
   REQUIRE(c.leader_epoch == 3);
 }
 
-TEST_CASE("a follower rejoining a Stable group with unchanged protocols keeps the generation; the leader or a changed member starts a rebalance") {
+TEST_CASE("a follower rejoining a Stable group with unchanged protocols keeps the generation, and the leader or a changed member starts a rebalance") {
   GroupMetadata g = stable_group();
   const std::string follower = g.leader() == "a" ? "b" : "a";
   REQUIRE(g.rejoin_keeps_generation(follower, member(follower).protocols));
