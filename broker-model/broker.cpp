@@ -102,6 +102,7 @@ void Broker::start() {
     }
   }, /*daemon=*/true);
   start_log_manager(*this);
+  groups_.start();
   const int64_t flush_ms = long_or_never(cluster_->spec.broker_config, "log.flush.interval.ms");
   if (flush_ms > 0 && flush_ms < INT64_MAX / 2) {
     node_.spawn("log-flusher", [this, flush_ms] {
@@ -207,7 +208,7 @@ std::unique_ptr<Response> Broker::handle(Request& request) {
           r.tp, [&](Partition& p) { return p.end_offset_for(r.current_leader_epoch, r.leader_epoch); });
     }
     default:
-      return nullptr;
+      return groups_.handle(request);
   }
 }
 

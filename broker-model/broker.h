@@ -10,6 +10,7 @@
 
 #include "broker-model/cluster_state.h"
 #include "broker-model/controller_channel.h"
+#include "broker-model/group_coordinator.h"
 #include "broker-model/metadata.h"
 #include "broker-model/partition.h"
 #include "broker-model/protocol.h"
@@ -54,6 +55,7 @@ class Broker {
     for (auto& [tp, p] : partitions_) out.push_back(p.get());
     return out;
   }
+  GroupCoordinator& group_coordinator() { return groups_; }
 
  private:
   std::unique_ptr<Response> handle(Request& request);
@@ -98,6 +100,7 @@ class Broker {
   ControllerChannel alter_partition_rpc_;
   sim::WaitQueue fetch_waiters_;
   int64_t next_producer_id_ = 0;
+  GroupCoordinator groups_{*this};
 };
 
 }  // namespace kafkasim::kafka

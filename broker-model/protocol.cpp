@@ -18,6 +18,13 @@ const char* api_name(ApiKey api) {
     case ApiKey::kBeginQuorumEpoch: return "BeginQuorumEpoch";
     case ApiKey::kQuorumFetch: return "Fetch(__cluster_metadata)";
     case ApiKey::kFetchSnapshot: return "FetchSnapshot";
+    case ApiKey::kFindCoordinator: return "FindCoordinator";
+    case ApiKey::kJoinGroup: return "JoinGroup";
+    case ApiKey::kSyncGroup: return "SyncGroup";
+    case ApiKey::kHeartbeat: return "Heartbeat";
+    case ApiKey::kLeaveGroup: return "LeaveGroup";
+    case ApiKey::kOffsetCommit: return "OffsetCommit";
+    case ApiKey::kOffsetFetch: return "OffsetFetch";
   }
   return "?";
 }

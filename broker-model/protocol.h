@@ -41,6 +41,14 @@ enum class ApiKey : uint8_t {
   kBeginQuorumEpoch,  // KIP-595
   kQuorumFetch,       // KIP-595: Fetch of __cluster_metadata between voters
   kFetchSnapshot,     // KIP-630
+  // Consumer groups (group_protocol.h).
+  kFindCoordinator,
+  kJoinGroup,
+  kSyncGroup,
+  kHeartbeat,
+  kLeaveGroup,
+  kOffsetCommit,
+  kOffsetFetch,
 };
 
 const char* api_name(ApiKey api);

@@ -14,9 +14,17 @@ const char* errc_name(Errc e) {
     case Errc::kBrokerNotAvailable: return "BROKER_NOT_AVAILABLE";
     case Errc::kMessageTooLarge: return "MESSAGE_TOO_LARGE";
     case Errc::kNetworkException: return "NETWORK_EXCEPTION";
+    case Errc::kCoordinatorLoadInProgress: return "COORDINATOR_LOAD_IN_PROGRESS";
+    case Errc::kCoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
+    case Errc::kNotCoordinator: return "NOT_COORDINATOR";
     case Errc::kNotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
     case Errc::kNotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
     case Errc::kNotController: return "NOT_CONTROLLER";
+    case Errc::kIllegalGeneration: return "ILLEGAL_GENERATION";
+    case Errc::kInconsistentGroupProtocol: return "INCONSISTENT_GROUP_PROTOCOL";
+    case Errc::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
+    case Errc::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
+    case Errc::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
     case Errc::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case Errc::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errc::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
@@ -44,6 +52,9 @@ bool is_retriable(Errc e) {
     case Errc::kUnknownLeaderEpoch:
     case Errc::kUnknownTopicOrPartition:
     case Errc::kCorruptMessage:
+    case Errc::kCoordinatorLoadInProgress:
+    case Errc::kCoordinatorNotAvailable:
+    case Errc::kNotCoordinator:
       return true;
     default:
       return false;

@@ -299,6 +299,10 @@ class Sink {
                 static_cast<long long>(r.stats.wall_ms));
     std::printf("  sent %lld, acked %lld, polled %lld; liveness %s\n", static_cast<long long>(r.stats.sent),
                 static_cast<long long>(r.stats.acked), static_cast<long long>(r.stats.polled), r.liveness.c_str());
+    if (r.stats.redelivered > 0) {
+      std::printf("  redelivered %lld (records the consumer group polled again)\n",
+                  static_cast<long long>(r.stats.redelivered));
+    }
     std::size_t skipped = 0;
     for (const auto& e : r.fault_log) skipped += e.skipped ? 1 : 0;
     std::printf("  %zu fault actions (%zu skipped)\n", r.fault_log.size(), skipped);

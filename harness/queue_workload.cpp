@@ -1,8 +1,10 @@
 #include "harness/queue_workload.h"
 
 #include <algorithm>
+#include <set>
 
 #include "broker-model/consumer.h"
+#include "broker-model/group_consumer.h"
 #include "broker-model/producer.h"
 #include "checker/compaction.h"
 
@@ -35,6 +37,14 @@ struct QueueWorkload::Shared {
   bool final_reads = false;
   std::map<int32_t, bool> final_done;  // consumer node -> done (its latest incarnation)
   WorkloadStats stats;
+  std::map<std::string, std::set<int64_t>> delivered;  // subscribe: offsets the group has polled, by key
+
+  // Counts the records of a subscribe-mode poll the group had delivered before.
+  void count_redelivered(const std::vector<kafka::ConsumedRecord>& records) {
+    for (const kafka::ConsumedRecord& r : records) {
+      if (!delivered[r.tp.str()].insert(r.offset).second) stats.redelivered++;
+    }
+  }
 
   int64_t time() const { return sim->now(); }
 
@@ -66,6 +76,29 @@ struct QueueWorkload::Shared {
     if (closed) return;
     history.add_keys_op(process, OpType::invoke, OpFn::assign, key_names, time());
     history.add_keys_op(process, OpType::ok, OpFn::assign, key_names, time());
+  }
+  // Completes a pending poll as ok, with the keys whose assignment changed
+  // during it (Jepsen's :rebalance-log).
+  void complete_poll(int32_t process, const checker::Poll& poll, const std::vector<std::string>& rebalanced) {
+    if (closed) return;
+    auto it = pending.find(process);
+    if (it == pending.end()) return;
+    history.begin_op(OpType::ok, OpFn::poll);
+    history.poll();
+    for (const auto& [key, records] : poll.records) {
+      const checker::KeyId k = history.intern_key(key);
+      for (const checker::Record& r : records) {
+        history.read(k, r.offset.value_or(checker::kUnknownOffset), checker::ValueRef::of(r.value));
+      }
+    }
+    for (const std::string& key : rebalanced) history.rebalanced(history.intern_key(key));
+    history.end_op(std::nullopt, time(), process);
+    pending.erase(it);
+  }
+  void subscribe(int32_t process) {
+    if (closed) return;
+    history.add_keys_op(process, OpType::invoke, OpFn::subscribe, key_names, time());
+    history.add_keys_op(process, OpType::ok, OpFn::subscribe, key_names, time());
   }
   // Completes every pending op as indeterminate.
   void close() {
@@ -166,6 +199,8 @@ std::vector<kafka::ConsumedRecord> poll_op(Shared& shared, kafka::Consumer& cons
 // A consumer process: assigns every key and polls; when the final reads
 // begin it becomes a new process that reads every key from offset 0 until
 // it has reached each key's high watermark on two polls in a row.
+void final_reads(const std::shared_ptr<Shared>& shared, kafka::Consumer* consumer, int32_t node);
+
 void consumer_process(const std::shared_ptr<Shared>& shared, kafka::Consumer* consumer, int32_t node) {
   int32_t process = shared->next_process++;
   consumer->assign(shared->keys);
@@ -176,12 +211,58 @@ void consumer_process(const std::shared_ptr<Shared>& shared, kafka::Consumer* co
     // the final reads).
     if (shared->spec.poll_interval_ms > 0) sim::sleep_for(sim::milliseconds(shared->spec.poll_interval_ms));
   }
+  final_reads(shared, consumer, node);
+}
+
+// A consumer node's volatile state in subscribe mode.
+struct GroupClient {
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::unique_ptr<kafka::GroupConsumer> group;
+  std::vector<std::string> rebalanced;  // keys assigned, revoked or lost since the last poll op
+};
+
+// A consumer process in subscribe mode (Jepsen's :sub-via #{:subscribe}):
+// subscribes to every topic of the workload in one group and polls; the
+// rebalance callbacks' keys go into the poll op they happened in. With
+// enable.auto.commit=false it commits synchronously after every poll. At the final reads it closes (commit, LeaveGroup) and
+// reads everything in assign mode like the other consumers.
+void subscribe_consumer_process(const std::shared_ptr<Shared>& shared, GroupClient* client, int32_t node) {
+  const int32_t process = shared->next_process++;
+  std::vector<std::string> topics;
+  for (const auto& tp : shared->keys) {
+    if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) topics.push_back(tp.topic);
+  }
+  auto note = [client](const std::vector<kafka::TopicPartition>& tps) {
+    for (const auto& tp : tps) {
+      auto& keys = client->rebalanced;
+      if (std::find(keys.begin(), keys.end(), tp.str()) == keys.end()) keys.push_back(tp.str());
+    }
+  };
+  client->group->subscribe(topics, kafka::RebalanceListener{note, note, note});
+  shared->subscribe(process);
+  const bool manual_commit = !shared->spec.consumer.get_bool("enable.auto.commit");
+  while (!shared->final_reads) {
+    shared->invoke(process, OpFn::poll, {checker::Poll{}});
+    auto records = client->group->poll(sim::milliseconds(100));
+    shared->stats.polled += static_cast<int64_t>(records.size());
+    if (!shared->final_reads) shared->count_redelivered(records);
+    std::vector<std::string> rebalanced;
+    rebalanced.swap(client->rebalanced);
+    shared->complete_poll(process, to_poll(records, shared->kv), rebalanced);
+    if (manual_commit) client->group->commit_sync();
+    if (shared->spec.poll_interval_ms > 0) sim::sleep_for(sim::milliseconds(shared->spec.poll_interval_ms));
+  }
+  client->group->close();
+  final_reads(shared, client->consumer.get(), node);
+}
+
+void final_reads(const std::shared_ptr<Shared>& shared, kafka::Consumer* consumer, int32_t node) {
   shared->final_done[node] = false;
   // compacted-kv: the final read starts once every send still alive has
   // completed, so that it is a read of everything acknowledged (the
   // compaction checker's final read).
   while (shared->kv && shared->sends_in_flight()) sim::sleep_for(sim::milliseconds(100));
-  process = shared->next_process++;
+  int32_t process = shared->next_process++;
   consumer->assign(shared->keys);
   shared->assign(process);
   for (const auto& tp : shared->keys) consumer->seek(tp, 0);
@@ -233,7 +314,7 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
   shared_->bootstrap = cluster.bootstrap();
   std::shared_ptr<Shared> shared = shared_;
   // Scenarios built in code have not been through the reader.
-  const kafka::Config consumer_config = queue_consumer_config(shared->spec.consumer);
+  kafka::Config consumer_config = queue_consumer_config(shared->spec.consumer);
   const bool validate_epochs = !cluster.spec().bugs.uncommitted_fetch;
 
   for (int i = 1; i <= shared->spec.producers; ++i) {
@@ -250,6 +331,28 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
       }
     });
     clients_.push_back(&node);
+  }
+  if (shared->spec.subscribe) {
+    // A group for the subscribing consumers; a scenario may name its own.
+    if (!consumer_config.is_explicit("group.id")) {
+      nlohmann::json j = consumer_config.non_default();
+      j["group.id"] = kDefaultGroupId;
+      consumer_config = kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
+    }
+    for (int i = 1; i <= shared->spec.consumers; ++i) {
+      sim::Node& node = sim.add_node("consumer-" + std::to_string(i), [shared, consumer_config, validate_epochs](sim::Node& n) {
+        auto client = std::make_shared<GroupClient>();
+        client->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, consumer_config);
+        client->consumer->set_validate_leader_epochs(validate_epochs);
+        client->group = std::make_unique<kafka::GroupConsumer>(n, shared->bootstrap, consumer_config, *client->consumer);
+        n.set_state(client);
+        GroupClient* c = client.get();
+        const int32_t node_id = n.id();
+        n.spawn("consumer", [shared, c, node_id] { subscribe_consumer_process(shared, c, node_id); });
+      });
+      clients_.push_back(&node);
+    }
+    return;
   }
   for (int i = 1; i <= shared->spec.consumers; ++i) {
     sim::Node& node = sim.add_node("consumer-" + std::to_string(i), [shared, consumer_config, validate_epochs](sim::Node& n) {

@@ -6,7 +6,10 @@
 // `rate_per_s` sends over the producers, and hands each send to a free
 // process of its node (skipped when all are busy, as Jepsen's generator
 // would wait). A send op carries one micro-op: a value unique in its key.
-// Each consumer node runs one process that assigns every key and polls.
+// Each consumer node runs one process that assigns every key and polls;
+// with `subscribe`, it subscribes to the workload's topics in one consumer
+// group instead (group.id, default "kafkasim-queue"), and each poll op
+// lists, as its rebalance-log, the keys assigned or revoked during it.
 //
 // Final reads (recovery phase): sends stop; on every consumer node a fresh
 // process assigns every key, reads from offset 0 and polls until its
@@ -49,6 +52,8 @@ kafka::Config queue_consumer_config(const kafka::Config& consumer);
 class QueueWorkload final : public Workload {
  public:
   static constexpr int kWorkersPerProducer = 8;
+  // group.id of the subscribing consumers when workload.consumer sets none.
+  static constexpr const char* kDefaultGroupId = "kafkasim-queue";
 
   explicit QueueWorkload(const Scenario& scenario);
   ~QueueWorkload() override;

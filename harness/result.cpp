@@ -66,7 +66,9 @@ std::string report_text(const RunResult& r) {
   for (std::size_t i = 0; i < r.bugs.size(); ++i) o << (i ? ", " : "") << r.bugs[i];
   o << (r.bugs.empty() ? "none\n" : "\n");
   o << "stats:   " << r.stats.events << " events, " << r.stats.sim_time_ms << " ms simulated, sent "
-    << r.stats.sent << ", acked " << r.stats.acked << ", polled " << r.stats.polled << "\n";
+    << r.stats.sent << ", acked " << r.stats.acked << ", polled " << r.stats.polled;
+  if (r.stats.redelivered > 0) o << ", redelivered " << r.stats.redelivered;
+  o << "\n";
   o << "liveness: " << r.liveness << "\n";
   if (r.harness_error) o << "harness error (" << r.harness_error->outcome << "): " << r.harness_error->message << "\n";
   if (!r.invariant_violations.empty()) {
@@ -157,7 +159,7 @@ ojson to_json(const RunResult& r) {
   j["stats"] = ojson{{"events", r.stats.events},   {"trace_events", r.stats.trace_events},
                      {"sim_time_ms", r.stats.sim_time_ms}, {"wall_ms", r.stats.wall_ms},
                      {"sent", r.stats.sent},       {"acked", r.stats.acked},
-                     {"polled", r.stats.polled}};
+                     {"polled", r.stats.polled},   {"redelivered", r.stats.redelivered}};
   j["trace_hash"] = r.trace_hash;
   j["repro"] = r.repro;
   j["version"] = r.version;
@@ -198,6 +200,7 @@ RunResult result_from_json(const ojson& j) {
   r.stats.sent = get<std::int64_t>(stats, "sent", "stats");
   r.stats.acked = get<std::int64_t>(stats, "acked", "stats");
   r.stats.polled = get<std::int64_t>(stats, "polled", "stats");
+  r.stats.redelivered = get_or<std::int64_t>(stats, "redelivered", 0, "stats");
   r.trace_hash = get<std::string>(j, "trace_hash");
   r.repro = get<std::string>(j, "repro");
   r.version = get_or<std::string>(j, "version", "");

@@ -44,6 +44,7 @@ struct RunStats {
   std::int64_t sent = 0;          // send micro-ops invoked
   std::int64_t acked = 0;         // sends acknowledged
   std::int64_t polled = 0;        // records returned by polls
+  std::int64_t redelivered = 0;   // subscribe: records the group delivered again (WorkloadStats)
   bool operator==(const RunStats&) const = default;
 };
 

@@ -8,11 +8,13 @@
 
 #include "broker-model/cluster.h"
 #include "broker-model/invariants.h"
+#include "broker-model/offset_store.h"
 #include "checker/check.h"
 #include "checker/compaction.h"
 #include "checker/history_writer.h"
 #include "harness/cluster_sampler.h"
 #include "harness/faults.h"
+#include "harness/internal_topics.h"
 #include "harness/nemesis.h"
 #include "harness/scenario_file_json.h"
 #include "harness/workload.h"
@@ -74,8 +76,12 @@ sim::Node* ClusterTargetResolver::resolve(const Target& target, std::string* why
   } else if (std::holds_alternative<ControllerLeaderTarget>(target)) {
     node = cluster_.active_controller();
     if (!node) reason = "no active controller right now";
-  } else if (std::holds_alternative<GroupCoordinatorTarget>(target) ||
-             std::holds_alternative<TxnCoordinatorTarget>(target)) {
+  } else if (const auto* g = std::get_if<GroupCoordinatorTarget>(&target)) {
+    // The leader of the group's partition of __consumer_offsets.
+    const int32_t partitions = cluster_.spec().broker_config.get_int("offsets.topic.num.partitions");
+    node = cluster_.leader_of(kafka::kOffsetsTopic, kafka::offsets_partition_for(g->group_id, partitions));
+    if (!node) reason = "no coordinator of group " + g->group_id + " right now";
+  } else if (std::holds_alternative<TxnCoordinatorTarget>(target)) {
     reason = "coordinator targets are not resolved by the model yet";
   } else if (std::holds_alternative<RandomBrokerTarget>(target)) {
     const auto& brokers = cluster_.broker_nodes();
@@ -101,6 +107,7 @@ kafka::ClusterSpec cluster_spec(const Scenario& s, const std::vector<std::string
   spec.broker_config = s.cluster.config;
   for (const Topic& t : s.topics) spec.topics.push_back(kafka::TopicSpec{t.name, t.partitions, t.replication_factor, t.config});
   spec.bugs = kafka::Bugs::from_names(bugs);
+  add_internal_topics(s, spec);
   return spec;
 }
 
@@ -341,6 +348,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     r.stats.sent = ws.sent;
     r.stats.acked = ws.acked;
     r.stats.polled = ws.polled;
+    r.stats.redelivered = ws.redelivered;
     r.fault_log = injector->log();
     r.invariant_violations = cluster->invariant_violations();
     for (const kafka::InvariantViolation& v : cluster->invariants().violations()) {
@@ -374,6 +382,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     const checker::History& history = workload->history();
     checker::Options copts;
     std::set<std::string> allow = checker::default_allowed(history, copts);
+    // An anomaly the scenario expects to find is counted, not allowed by
+    // default (a subscribe history allows nonmonotonic-poll, say, but a
+    // scenario can set out to show one).
+    for (const std::string& a : scenario.expect.anomalies) allow.erase(a);
     for (const std::string& a : scenario.expect.allow) {
       if (checker::is_anomaly_name(a)) allow.insert(a);
     }

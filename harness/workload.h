@@ -24,6 +24,10 @@ struct WorkloadStats {
   int64_t sent = 0;    // send micro-ops invoked
   int64_t acked = 0;   // send micro-ops acknowledged (ok)
   int64_t polled = 0;  // records returned by polls
+  // Subscribe mode: records a consumer of the group polled during the fault
+  // phase at an offset the group had already delivered (at-least-once
+  // redelivery after a crash or a failed commit).
+  int64_t redelivered = 0;
 };
 
 class Workload {
