@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker-model/aborted_txn_filter.h"
 #include "broker-model/protocol.h"
 
 namespace kafkasim::kafka {
@@ -162,7 +163,13 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
         continue;
       }
       p.high_watermark = d.high_watermark;
+      AbortedTransactionFilter filter(read_committed_, std::move(d.aborted_transactions));
       for (const BatchPtr& batch : d.batches) {
+        if (filter.skip(*batch)) {
+          // Markers and aborted records take offsets the position moves past.
+          if (batch->last_offset() >= p.offset) p.offset = batch->last_offset() + 1;
+          continue;
+        }
         for (int32_t i = 0; i < batch->record_count(); ++i) {
           const int64_t offset = batch->base_offset + i;
           if (offset < p.offset) continue;

@@ -14,6 +14,10 @@ const char* api_name(ApiKey api) {
     case ApiKey::kBrokerHeartbeat: return "BrokerHeartbeat";
     case ApiKey::kAlterPartition: return "AlterPartition";
     case ApiKey::kFetchMetadata: return "FetchMetadata";
+    case ApiKey::kFindCoordinator: return "FindCoordinator";
+    case ApiKey::kAddPartitionsToTxn: return "AddPartitionsToTxn";
+    case ApiKey::kEndTxn: return "EndTxn";
+    case ApiKey::kWriteTxnMarkers: return "WriteTxnMarkers";
   }
   return "?";
 }

@@ -25,6 +25,15 @@ const char* errc_name(Errc e) {
     case Errc::kStaleBrokerEpoch: return "STALE_BROKER_EPOCH";
     case Errc::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
     case Errc::kIneligibleReplica: return "INELIGIBLE_REPLICA";
+    case Errc::kCoordinatorLoadInProgress: return "COORDINATOR_LOAD_IN_PROGRESS";
+    case Errc::kCoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
+    case Errc::kNotCoordinator: return "NOT_COORDINATOR";
+    case Errc::kInvalidTxnState: return "INVALID_TXN_STATE";
+    case Errc::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case Errc::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
+    case Errc::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
+    case Errc::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
+    case Errc::kProducerFenced: return "PRODUCER_FENCED";
   }
   return "UNKNOWN";
 }
@@ -42,6 +51,10 @@ bool is_retriable(Errc e) {
     case Errc::kUnknownLeaderEpoch:
     case Errc::kUnknownTopicOrPartition:
     case Errc::kCorruptMessage:
+    case Errc::kCoordinatorLoadInProgress:
+    case Errc::kCoordinatorNotAvailable:
+    case Errc::kNotCoordinator:
+    case Errc::kConcurrentTransactions:
       return true;
     default:
       return false;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "broker-model/cluster.h"
+#include "broker-model/transaction_state_topic.h"
 #include "checker/check.h"
 #include "checker/history_writer.h"
 #include "harness/faults.h"
@@ -67,8 +68,10 @@ sim::Node* ClusterTargetResolver::resolve(const Target& target, std::string* why
   } else if (std::holds_alternative<ControllerLeaderTarget>(target)) {
     node = cluster_.active_controller();
     if (!node) reason = "no active controller right now";
-  } else if (std::holds_alternative<GroupCoordinatorTarget>(target) ||
-             std::holds_alternative<TxnCoordinatorTarget>(target)) {
+  } else if (const auto* t = std::get_if<TxnCoordinatorTarget>(&target)) {
+    node = kafka::transaction_coordinator(cluster_, t->transactional_id);
+    if (!node) reason = "no transaction coordinator of " + t->transactional_id + " right now";
+  } else if (std::holds_alternative<GroupCoordinatorTarget>(target)) {
     reason = "coordinator targets are not resolved by the model yet";
   } else if (std::holds_alternative<RandomBrokerTarget>(target)) {
     const auto& brokers = cluster_.broker_nodes();
@@ -93,6 +96,7 @@ kafka::ClusterSpec cluster_spec(const Scenario& s, const std::vector<std::string
   spec.controllers = s.cluster.controllers;
   spec.broker_config = s.cluster.config;
   for (const Topic& t : s.topics) spec.topics.push_back(kafka::TopicSpec{t.name, t.partitions, t.replication_factor, t.config});
+  if (s.workload.txn) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   spec.bugs = kafka::Bugs::from_names(bugs);
   return spec;
 }
@@ -137,7 +141,8 @@ ojson parameters_json(const Scenario& s, const RunOptions& o, const std::vector<
                         {"subscribe", s.workload.subscribe},
                         {"keys", s.workload.keys},
                         {"producer", ojson(s.workload.producer.non_default())},
-                        {"consumer", ojson(s.workload.consumer.non_default())}};
+                        {"consumer", ojson(s.workload.consumer.non_default())},
+                        {"abort_ratio", s.workload.abort_ratio}};
   ojson faults = ojson::array();
   for (const Fault& f : s.faults) faults.push_back(fault_to_json(f));
   p["faults"] = std::move(faults);

@@ -59,6 +59,7 @@ struct WorkloadSpec {
   std::vector<std::string> keys;  // topics the workload uses; default: all, in file order
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
+  double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
   bool operator==(const WorkloadSpec&) const = default;
 };
 
