@@ -114,7 +114,10 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
   std::map<int32_t, std::unique_ptr<FetchRequest>> requests;
   for (const TopicPartition& tp : assignment_) {
     const PartitionState* state = metadata_.partition(tp);
-    if (state == nullptr || state->leader == kNoLeader) continue;
+    if (state == nullptr || state->leader == kNoLeader) {
+      need_metadata = true;  // a leaderless partition in the cache: ask again
+      continue;
+    }
     Position& p = positions_[tp];
     if (p.offset == kNoOffset && !reset_position(tp, *state)) continue;
     if (!validate_position(tp, *state)) continue;
@@ -181,7 +184,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
       }
     }
   }
-  if (refresh) metadata_.refresh(deadline + request_timeout_);
+  if (refresh || need_metadata) metadata_.refresh(deadline + request_timeout_);
   if (out.empty() && sim::now() < deadline && (refresh || sent.empty())) sim::sleep_until(std::min(deadline, sim::now() + sim::milliseconds(100)));
   return out;
 }
