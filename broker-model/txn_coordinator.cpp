@@ -77,6 +77,9 @@ void TxnCoordinator::on_role_change(Partition& p) {
                                                               std::to_string(p.leader_epoch()));
   for (const auto& [id, entry] : shards_[partition].txns) {
     if (entry.m.state == TxnState::kPrepareCommit || entry.m.state == TxnState::kPrepareAbort) {
+      sim::Simulation::current()->record(broker_.node().id(), "broker-" + std::to_string(broker_.id()) +
+                                                                  " finishes the transaction of " + id + " found in " +
+                                                                  to_string(entry.m.state));
       spawn_completion(partition, id);
     }
   }

@@ -14,6 +14,13 @@ kafka::Config txn_producer_config(const kafka::Config& scenario_producer, const 
 
 namespace {
 
+// How long a process waits before it starts a new producer instance after
+// the last one was fenced: the application's restart delay, which lets a
+// standby sharing the transactional.id run meanwhile.
+constexpr sim::Duration kRestartAfterFatal = sim::seconds(5);
+// ... and after a commit of unknown outcome.
+constexpr sim::Duration kRestartAfterUnknown = sim::seconds(1);
+
 std::vector<checker::MicroOp> sends_of(const QueueTxnContext& ctx, const TxnJob& job,
                                        const std::vector<std::shared_ptr<kafka::Delivery>>* acked) {
   std::vector<checker::MicroOp> mops;
@@ -50,7 +57,7 @@ void txn_producer_process(const std::shared_ptr<QueueTxnContext>& ctx, sim::Node
         // does when it cannot open.
         if (e.kind == kafka::TxnErrorClass::kFatal) {
           p = nullptr;
-          sim::sleep_for(sim::seconds(1));
+          sim::sleep_for(kRestartAfterFatal);
         }
         ++idle;
         continue;
@@ -90,8 +97,9 @@ void txn_producer_process(const std::shared_ptr<QueueTxnContext>& ctx, sim::Node
       ctx->complete(process, outcome, sends_of(*ctx, *job, nullptr));
     }
     if (retire || p->fatal()) {
+      const bool fatal = p->fatal();
       p = nullptr;
-      sim::sleep_for(sim::seconds(1));
+      sim::sleep_for(fatal ? kRestartAfterFatal : kRestartAfterUnknown);
     }
     ++idle;
   }

@@ -12,7 +12,7 @@
 // (then every producer node shares it and they fence each other: zombies),
 // else "<node name>" (stable across restarts, so a restarted node fences
 // its earlier incarnation). After a fatal error the process retires the
-// producer and, after a second, starts a new instance, whose
+// producer and, after 5 s (1 s after a commit of unknown outcome), starts a new instance, whose
 // init_transactions fences any older one.
 // Txn ops hold sends only: Jepsen also mixes polls into transactions, which
 // needs the consumer-in-transaction path of KIP-447 (not built yet).
