@@ -66,7 +66,12 @@ void Producer::purge_queued() {
       m.delivery->complete(r);
     }
     q->pending.clear();
-    for (Batch& b : q->ready) fail(b, Errc::kRequestTimedOut);
+    for (Batch& b : q->ready) {
+      // A batch sent before leaves a gap in the sequence (it may still be
+      // in flight): the epoch must be bumped before the next transaction.
+      if (b.base_sequence >= 0) bump_required_ = true;
+      fail(b, Errc::kRequestTimedOut);
+    }
     q->ready.clear();
   }
 }
@@ -202,6 +207,7 @@ void Producer::sender_loop(TopicPartition tp) {
         batch = std::move(q.ready.front());
         q.ready.pop_front();
         if (batch.messages.front().purge_generation != purge_generation_) {
+          if (batch.base_sequence >= 0) bump_required_ = true;
           fail(batch, Errc::kRequestTimedOut);  // purged by abort_transaction
           continue;
         }

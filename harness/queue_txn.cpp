@@ -20,6 +20,8 @@ namespace {
 constexpr sim::Duration kRestartAfterFatal = sim::seconds(5);
 // ... and after a commit of unknown outcome.
 constexpr sim::Duration kRestartAfterUnknown = sim::seconds(1);
+// The application's work between two sends of one transaction.
+constexpr sim::Duration kThinkTime = sim::milliseconds(50);
 
 std::vector<checker::MicroOp> sends_of(const QueueTxnContext& ctx, const TxnJob& job,
                                        const std::vector<std::shared_ptr<kafka::Delivery>>* acked) {
@@ -69,6 +71,7 @@ void txn_producer_process(const std::shared_ptr<QueueTxnContext>& ctx, sim::Node
     kafka::TxnError e = p->begin_transaction();
     std::vector<std::shared_ptr<kafka::Delivery>> deliveries;
     for (size_t i = 0; e.ok() && i < job->sends.size(); ++i) {
+      if (i > 0) sim::sleep_for(kThinkTime);
       const auto& [key, value] = job->sends[i];
       auto d = p->send(ctx->keys[key], "", std::to_string(value), &e);
       if (d) deliveries.push_back(d);

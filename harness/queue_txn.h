@@ -7,7 +7,8 @@
 //         was sent;
 //   info  EndTxn(commit) was sent without a definite answer (a timeout, or a
 //         fatal error answering it).
-// Each producer node has one transactional producer (one transaction at a
+// The process waits 50 ms between two sends of a transaction (the
+// application's work). Each producer node has one transactional producer (one transaction at a
 // time). Its transactional.id is the scenario's `transactional.id` when set
 // (then every producer node shares it and they fence each other: zombies),
 // else "<node name>" (stable across restarts, so a restarted node fences
