@@ -120,3 +120,26 @@ TEST_CASE("every replication bug has a scenario in scenarios/bugs that switches 
     CHECK_FALSE(s.description.empty());
   }
 }
+
+TEST_CASE("txn-late-produce: a delayed produce of an aborted transaction is committed by the next one", "[bugs]") {
+  check_bug("txn-late-produce", anomaly("G1a"));
+}
+
+TEST_CASE("txn-timeout-no-fence: a producer paused past its transaction timeout commits half an aborted transaction", "[bugs]") {
+  check_bug("txn-timeout-no-fence", anomaly("lost-write"));
+}
+
+TEST_CASE("read-committed-ignores-lso: read_committed consumers read aborted transactions", "[bugs]") {
+  check_bug("read-committed-ignores-lso", anomaly("G1a"));
+}
+
+TEST_CASE("every transaction bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
+  for (const char* name : {"txn-late-produce", "txn-timeout-no-fence", "read-committed-ignores-lso"}) {
+    const Scenario s = bug_scenario(name);
+    INFO(name);
+    CHECK(s.name == name);
+    CHECK(s.bugs == std::vector<std::string>{name});
+    CHECK_FALSE(s.expect.valid);
+    CHECK_FALSE(s.description.empty());
+  }
+}
