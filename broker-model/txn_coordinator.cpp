@@ -89,7 +89,9 @@ Errc TxnCoordinator::persist(int32_t partition, const TxnMetadata& next) {
   auto it = shards_.find(partition);
   if (it == shards_.end()) return Errc::kNotCoordinator;
   const uint64_t generation = it->second.generation;
-  it->second.txns[next.transactional_id].pending = true;
+  Entry& current = it->second.txns[next.transactional_id];
+  if (current.m.producer_id >= 0 && !valid_transition(current.m.state, next.state)) return Errc::kInvalidTxnState;
+  current.pending = true;
   Partition* p = broker_.find_partition(TopicPartition{kTransactionStateTopic, partition});
   Errc error = Errc::kNotCoordinator;
   if (p != nullptr) {
@@ -160,20 +162,27 @@ std::unique_ptr<Response> TxnCoordinator::init_producer_id(const InitProducerIdR
   return resp;
 }
 
+TxnCoordinator::Entry* TxnCoordinator::producer_entry(const std::string& id, int64_t producer_id,
+                                                      int16_t producer_epoch, Errc* error) {
+  Shard* s = shard_of(id, error);
+  if (s == nullptr) return nullptr;
+  auto it = s->txns.find(id);
+  if (it == s->txns.end() || it->second.m.producer_id < 0 || it->second.m.producer_id != producer_id) {
+    *error = Errc::kInvalidProducerIdMapping;
+    return nullptr;
+  }
+  if (producer_epoch != it->second.m.producer_epoch) {
+    *error = Errc::kProducerFenced;
+    return nullptr;
+  }
+  return &it->second;
+}
+
 std::unique_ptr<Response> TxnCoordinator::add_partitions(const AddPartitionsToTxnRequest& r) {
   auto resp = std::make_unique<AddPartitionsToTxnResponse>();
-  Shard* s = shard_of(r.transactional_id, &resp->error);
-  if (s == nullptr) return resp;
-  auto it = s->txns.find(r.transactional_id);
-  if (it == s->txns.end() || it->second.m.producer_id < 0 || it->second.m.producer_id != r.producer_id) {
-    resp->error = Errc::kInvalidProducerIdMapping;
-    return resp;
-  }
-  const TxnMetadata& m = it->second.m;
-  if (r.producer_epoch != m.producer_epoch) {
-    resp->error = Errc::kProducerFenced;
-    return resp;
-  }
+  Entry* entry = producer_entry(r.transactional_id, r.producer_id, r.producer_epoch, &resp->error);
+  if (entry == nullptr) return resp;
+  const TxnMetadata& m = entry->m;
   const bool all_in = std::all_of(r.partitions.begin(), r.partitions.end(),
                                   [&](const TopicPartition& tp) { return m.partitions.count(tp) > 0; });
   if (r.verify_only) {
@@ -182,7 +191,7 @@ std::unique_ptr<Response> TxnCoordinator::add_partitions(const AddPartitionsToTx
     resp->error = m.state == TxnState::kOngoing && all_in ? Errc::kNone : Errc::kInvalidTxnState;
     return resp;
   }
-  if (it->second.pending || is_preparing(m.state)) {
+  if (entry->pending || is_preparing(m.state)) {
     resp->error = Errc::kConcurrentTransactions;
     return resp;
   }
@@ -200,19 +209,10 @@ std::unique_ptr<Response> TxnCoordinator::add_partitions(const AddPartitionsToTx
 
 std::unique_ptr<Response> TxnCoordinator::end_txn(const EndTxnRequest& r) {
   auto resp = std::make_unique<EndTxnResponse>();
-  Shard* s = shard_of(r.transactional_id, &resp->error);
-  if (s == nullptr) return resp;
-  auto it = s->txns.find(r.transactional_id);
-  if (it == s->txns.end() || it->second.m.producer_id < 0 || it->second.m.producer_id != r.producer_id) {
-    resp->error = Errc::kInvalidProducerIdMapping;
-    return resp;
-  }
-  const TxnMetadata& m = it->second.m;
-  if (r.producer_epoch != m.producer_epoch) {
-    resp->error = Errc::kProducerFenced;
-    return resp;
-  }
-  if (it->second.pending) {
+  Entry* entry = producer_entry(r.transactional_id, r.producer_id, r.producer_epoch, &resp->error);
+  if (entry == nullptr) return resp;
+  const TxnMetadata& m = entry->m;
+  if (entry->pending) {
     resp->error = Errc::kConcurrentTransactions;
     return resp;
   }
@@ -243,18 +243,28 @@ Errc TxnCoordinator::fence_and_abort(int32_t partition, const std::string& id, b
     return Errc::kConcurrentTransactions;
   }
   TxnMetadata next = it->second.m;
-  // PrepareEpochFence: the epoch is bumped before the abort, so that the
-  // markers fence the old producer at every partition of the transaction.
+  // PrepareEpochFence (in memory only): the epoch is bumped before the
+  // abort is logged, so that the markers fence the old producer at every
+  // partition of the transaction.
   const bool bump = !(timed_out && broker_.bugs().txn_timeout_no_fence);
-  if (bump) next.producer_epoch = static_cast<int16_t>(next.producer_epoch + 1);
+  if (bump) {
+    next.producer_epoch = static_cast<int16_t>(next.producer_epoch + 1);
+    it->second.m.state = TxnState::kPrepareEpochFence;
+  }
   next.state = TxnState::kPrepareAbort;
+  const uint64_t generation = sit->second.generation;
   sim::Simulation::current()->record(broker_.node().id(),
                                      "broker-" + std::to_string(broker_.id()) + " aborts the transaction of " + id +
                                          (timed_out ? " (timed out)" : " (fenced by a new instance)") +
                                          (bump ? " with producer epoch bumped to " + std::to_string(next.producer_epoch)
                                                : " without bumping the producer epoch"));
   const Errc error = persist(partition, next);
-  if (error == Errc::kNone) spawn_completion(partition, id);
+  if (error == Errc::kNone) {
+    spawn_completion(partition, id);
+  } else if (Shard* s = shard(partition, generation)) {
+    auto e = s->txns.find(id);
+    if (e != s->txns.end() && e->second.m.state == TxnState::kPrepareEpochFence) e->second.m.state = TxnState::kOngoing;
+  }
   return error;
 }
 

@@ -74,6 +74,10 @@ class TxnCoordinator {
   // The loaded shard of `transactional_id`, or nullptr with NOT_COORDINATOR.
   Shard* shard_of(const std::string& transactional_id, Errc* error);
   Shard* shard(int32_t partition, uint64_t generation);
+  // The loaded state of `id` for a request of this producer id and epoch;
+  // nullptr with NOT_COORDINATOR, INVALID_PRODUCER_ID_MAPPING or
+  // PRODUCER_FENCED.
+  Entry* producer_entry(const std::string& id, int64_t producer_id, int16_t producer_epoch, Errc* error);
   // Appends `next` for its id and, once committed, installs it.
   Errc persist(int32_t partition, const TxnMetadata& next);
   // Aborts an Ongoing transaction with the epoch bumped (unless the

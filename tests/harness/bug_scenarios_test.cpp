@@ -109,9 +109,10 @@ TEST_CASE("no-dedup-window: retried in-flight batches of an idempotent producer 
   check_bug("no-dedup-window", anomaly("duplicate"));
 }
 
-TEST_CASE("every replication bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
+TEST_CASE("every replication and transaction bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
   for (const char* name : {"hw-truncation", "no-epoch-end-offset-check", "missed-epoch-no-truncate", "isr-join-unchecked",
-                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window"}) {
+                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window", "txn-late-produce",
+                           "txn-timeout-no-fence", "read-committed-ignores-lso"}) {
     const Scenario s = bug_scenario(name);
     INFO(name);
     CHECK(s.name == name);
@@ -131,15 +132,4 @@ TEST_CASE("txn-timeout-no-fence: a producer paused past its transaction timeout 
 
 TEST_CASE("read-committed-ignores-lso: read_committed consumers read aborted transactions", "[bugs]") {
   check_bug("read-committed-ignores-lso", anomaly("G1a"));
-}
-
-TEST_CASE("every transaction bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
-  for (const char* name : {"txn-late-produce", "txn-timeout-no-fence", "read-committed-ignores-lso"}) {
-    const Scenario s = bug_scenario(name);
-    INFO(name);
-    CHECK(s.name == name);
-    CHECK(s.bugs == std::vector<std::string>{name});
-    CHECK_FALSE(s.expect.valid);
-    CHECK_FALSE(s.description.empty());
-  }
 }
