@@ -117,7 +117,7 @@ TEST_CASE("a marker of the same epoch keeps the producer's sequence") {
   CHECK(state.check(data(7, 3, 0, -1)).duplicate);
 }
 
-TEST_CASE("markers carry the coordinator epoch; the index remembers the highest") {
+TEST_CASE("markers carry the coordinator epoch and the index remembers the highest") {
   TransactionIndex txns;
   txns.on_append(data(7, 0, 0, 10));
   txns.on_append(marker(7, 0, true, 11, /*coordinator_epoch=*/3));
