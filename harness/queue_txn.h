@@ -48,7 +48,8 @@ struct QueueTxnContext {
   std::vector<std::string> key_names;
   std::vector<int32_t> bootstrap;
   kafka::Config producer_config = kafka::Config::defaults(kafka::Scope::producer);
-  WorkloadStats* stats = nullptr;
+  WorkloadStats* stats = nullptr;  // owned by `owner`
+  std::shared_ptr<void> owner;     // keeps the workload state alive as long as its processes
 };
 
 // The producer config of node `node_name`: transactional.id set as above.

@@ -76,12 +76,11 @@ struct ProducerClient {
 
 std::shared_ptr<QueueTxnContext> txn_context(const std::shared_ptr<Shared>& shared) {
   auto ctx = std::make_shared<QueueTxnContext>();
-  std::weak_ptr<Shared> weak = shared;
-  ctx->invoke = [weak](int32_t process, OpFn f, std::vector<checker::MicroOp> mops) {
-    if (auto s = weak.lock()) s->invoke(process, f, std::move(mops));
-  };
-  ctx->complete = [weak](int32_t process, OpType type, const std::vector<checker::MicroOp>& mops) {
-    if (auto s = weak.lock()) s->complete(process, type, mops);
+  Shared* s = shared.get();
+  ctx->owner = shared;
+  ctx->invoke = [s](int32_t process, OpFn f, std::vector<checker::MicroOp> mops) { s->invoke(process, f, std::move(mops)); };
+  ctx->complete = [s](int32_t process, OpType type, const std::vector<checker::MicroOp>& mops) {
+    s->complete(process, type, mops);
   };
   ctx->keys = shared->keys;
   ctx->key_names = shared->key_names;
