@@ -67,9 +67,11 @@ std::unique_ptr<Resp> TransactionalProducer::coordinator_call(const Req& request
 TxnError TransactionalProducer::set_error(Errc code, bool coordinator) {
   TxnError e;
   e.code = code;
+  // librdkafka: INVALID_TXN_STATE is fatal from a partition leader's
+  // produce answer (KIP-890 verification) as from the coordinator.
   const bool fenced = code == Errc::kProducerFenced || code == Errc::kInvalidProducerEpoch ||
-                      code == Errc::kTransactionCoordinatorFenced;
-  const bool fatal = fenced || (coordinator && (code == Errc::kInvalidTxnState || code == Errc::kInvalidProducerIdMapping ||
+                      code == Errc::kTransactionCoordinatorFenced || code == Errc::kInvalidTxnState;
+  const bool fatal = fenced || (coordinator && (code == Errc::kInvalidProducerIdMapping ||
                                                 code == Errc::kInvalidTransactionTimeout));
   e.kind = fatal ? TxnErrorClass::kFatal : TxnErrorClass::kAbortable;
   if (state_ != State::kFatal) {

@@ -3,12 +3,13 @@
 // abort_transaction, each answered with librdkafka's error classes:
 //   retriable  the call may be repeated (a timeout: the outcome of a commit
 //              is then unknown until a retry answers);
-//   abortable  the transaction cannot commit (a failed produce, an
-//              INVALID_TXN_STATE from a partition leader): abort it and go on;
+//   abortable  the transaction cannot commit (a message failed: timed out,
+//              out of order...): abort it and go on;
 //   fatal      the producer is unusable (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH,
-//              INVALID_TXN_STATE or INVALID_PRODUCER_ID_MAPPING from the
-//              coordinator): a newer instance with the same transactional.id
-//              took over, or the state is lost. Make a new producer.
+//              INVALID_TXN_STATE from a leader or the coordinator,
+//              INVALID_PRODUCER_ID_MAPPING from the coordinator): a newer
+//              instance with the same transactional.id took over, or the state
+//              is lost. Make a new producer.
 //
 // Coordinator requests (FindCoordinator, InitProducerId, AddPartitionsToTxn,
 // EndTxn) retry COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR (after finding the
