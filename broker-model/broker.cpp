@@ -19,7 +19,7 @@ std::optional<TopicPartition> parse_log_dir(const std::string& file) {
   if (dash == std::string::npos || dash + 1 >= dir.size()) return std::nullopt;
   const std::string number = dir.substr(dash + 1);
   if (!std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-  if (dir.compare(0, 2, "__") == 0) return std::nullopt;  // internal metadata dirs
+  if (dir.compare(0, 18, "__cluster_metadata") == 0) return std::nullopt;  // the controller's log
   return TopicPartition{dir.substr(0, dash), std::stoi(number)};
 }
 
@@ -88,6 +88,7 @@ void Broker::start() {
   serve(node_, kBrokerPort, [this](Request& r, int32_t) { return handle(r); });
   node_.spawn("lifecycle", [this] { lifecycle_loop(); }, /*daemon=*/true);
   node_.spawn("metadata", [this] { metadata_loop(); }, /*daemon=*/true);
+  txn_coordinator_.start();
   node_.spawn("isr-shrink", [this] {
     const sim::Duration every = sim::milliseconds(std::max<int64_t>(config_long("replica.lag.time.max.ms") / 2, 1));
     for (;;) {
@@ -196,8 +197,22 @@ std::unique_ptr<Response> Broker::handle(Request& request) {
       return fetch(static_cast<FetchRequest&>(request));
     case ApiKey::kMetadata:
       return metadata_response();
-    case ApiKey::kInitProducerId:
+    case ApiKey::kInitProducerId: {
+      auto& r = static_cast<InitProducerIdRequest&>(request);
+      if (!r.transactional_id.empty()) return txn_coordinator_.init_producer_id(r);
       return init_producer_id();
+    }
+    case ApiKey::kFindCoordinator: {
+      auto& r = static_cast<FindCoordinatorRequest&>(request);
+      if (r.key_type == FindCoordinatorRequest::KeyType::kTransaction) return find_coordinator(r.key);
+      return groups_.handle(request);
+    }
+    case ApiKey::kAddPartitionsToTxn:
+      return txn_coordinator_.add_partitions(static_cast<AddPartitionsToTxnRequest&>(request));
+    case ApiKey::kEndTxn:
+      return txn_coordinator_.end_txn(static_cast<EndTxnRequest&>(request));
+    case ApiKey::kWriteTxnMarkers:
+      return write_txn_markers(static_cast<WriteTxnMarkersRequest&>(request));
     case ApiKey::kListOffsets: {
       auto& r = static_cast<ListOffsetsRequest&>(request);
       return at_leader<ListOffsetsResponse>(r.tp, [&](Partition& p) { return p.list_offsets(r); });
@@ -238,7 +253,7 @@ std::unique_ptr<Response> Broker::produce(const ProduceRequest& r) {
       resp->partitions.push_back(result);
       continue;
     }
-    resp->partitions.push_back(p->produce(pd.batch, r.acks, deadline));
+    resp->partitions.push_back(p->produce(pd.batch, r.acks, deadline, r.transactional_id));
   }
   if (r.acks == 0) return nullptr;  // acks=0: the broker sends no response
   return resp;
@@ -283,12 +298,16 @@ std::unique_ptr<Response> Broker::metadata_response() {
 
 std::unique_ptr<Response> Broker::init_producer_id() {
   auto resp = std::make_unique<InitProducerIdResponse>();
-  // Unique without coordination: broker id, incarnation and a counter
-  // (a stand-in for KIP-730's producer id blocks).
-  resp->producer_id = (static_cast<int64_t>(id_) << 40) | (static_cast<int64_t>(node_.incarnation() & 0xfffff) << 20) |
-                      (next_producer_id_++ & 0xfffff);
+  resp->producer_id = allocate_producer_id();
   resp->producer_epoch = 0;
   return resp;
+}
+
+int64_t Broker::allocate_producer_id() {
+  // Unique without coordination: broker id, incarnation and a counter
+  // (a stand-in for KIP-730's producer id blocks).
+  return (static_cast<int64_t>(id_) << 40) | (static_cast<int64_t>(node_.incarnation() & 0xfffff) << 20) |
+         (next_producer_id_++ & 0xfffff);
 }
 
 }  // namespace kafkasim::kafka

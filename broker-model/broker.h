@@ -15,6 +15,7 @@
 #include "broker-model/partition.h"
 #include "broker-model/protocol.h"
 #include "broker-model/rpc.h"
+#include "broker-model/txn_coordinator.h"
 #include "sim/simulation.h"
 #include "sim/wait_queue.h"
 
@@ -57,12 +58,28 @@ class Broker {
   }
   GroupCoordinator& group_coordinator() { return groups_; }
 
+  // Transactions (txn_broker.cpp).
+  TxnCoordinator& txn_coordinator() { return txn_coordinator_; }
+  // A replica changed role; the coordinator follows __transaction_state.
+  void on_role_change(Partition& p);
+  // KIP-890 part 1: asks the coordinator of `transactional_id` whether the
+  // producer's transaction is ongoing and holds `tp`.
+  Errc verify_transaction(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
+                          const TopicPartition& tp);
+  // A producer id unique in the cluster.
+  int64_t allocate_producer_id();
+
  private:
   std::unique_ptr<Response> handle(Request& request);
   std::unique_ptr<Response> produce(const ProduceRequest& r);
   std::unique_ptr<Response> fetch(const FetchRequest& r);
   std::unique_ptr<Response> metadata_response();
   std::unique_ptr<Response> init_producer_id();
+  std::unique_ptr<Response> find_coordinator(const std::string& transactional_id);
+  std::unique_ptr<Response> write_txn_markers(const WriteTxnMarkersRequest& r);
+  // The broker id leading the __transaction_state partition of the id, or
+  // kNoLeader.
+  int32_t txn_coordinator_of(const std::string& transactional_id) const;
   Partition* leader_partition(const TopicPartition& tp, Errc* error);
   // A single-partition request answered by the leader's replica, or with
   // the error that says why this broker is not it.
@@ -101,6 +118,7 @@ class Broker {
   sim::WaitQueue fetch_waiters_;
   int64_t next_producer_id_ = 0;
   GroupCoordinator groups_{*this};
+  TxnCoordinator txn_coordinator_{*this};
 };
 
 }  // namespace kafkasim::kafka

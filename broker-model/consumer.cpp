@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker-model/aborted_txn_filter.h"
 #include "broker-model/protocol.h"
 
 namespace kafkasim::kafka {
@@ -184,7 +185,13 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
         continue;
       }
       p.high_watermark = d.high_watermark;
+      AbortedTransactionFilter filter(read_committed_, std::move(d.aborted_transactions));
       for (const BatchPtr& batch : d.batches) {
+        if (filter.skip(*batch)) {
+          // Markers and aborted records take offsets the position moves past.
+          if (batch->last_offset() >= p.offset) p.offset = batch->last_offset() + 1;
+          continue;
+        }
         for (size_t i = 0; i < batch->records.size(); ++i) {
           const int64_t offset = batch->offset_of(i);
           if (offset < p.offset) continue;
@@ -202,7 +209,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
       }
     }
   }
-  if (refresh) metadata_.refresh(deadline + request_timeout_);
+  if (refresh || need_metadata) metadata_.refresh(deadline + request_timeout_);
   if (out.empty() && sim::now() < deadline && (refresh || sent.empty())) sim::sleep_until(std::min(deadline, sim::now() + sim::milliseconds(100)));
   return out;
 }

@@ -1,5 +1,5 @@
 // The consumer group requests of the classic protocol (KIP-62, KIP-429),
-// as typed values: FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+// as typed values (FindCoordinator is in protocol_coordinator.h): JoinGroup, SyncGroup, Heartbeat,
 // LeaveGroup, OffsetCommit, OffsetFetch. Protocol metadata (the
 // "consumer" protocol's subscription and assignment) is typed here too,
 // where Kafka carries it as opaque bytes the coordinator never reads.
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "broker-model/protocol.h"
+#include "broker-model/protocol_coordinator.h"
 #include "broker-model/types.h"
 
 namespace kafkasim::kafka {
@@ -22,18 +23,6 @@ struct Subscription {
   std::vector<TopicPartition> owned_partitions;
   int32_t generation = -1;
   bool operator==(const Subscription&) const = default;
-};
-
-// ---- FindCoordinator (key type group; KIP-98 adds transaction) ----
-struct FindCoordinatorRequest : RequestOf<ApiKey::kFindCoordinator> {
-  enum class KeyType : uint8_t { kGroup, kTransaction };
-  KeyType key_type = KeyType::kGroup;
-  std::string key;
-};
-
-struct FindCoordinatorResponse : ResponseOf<ApiKey::kFindCoordinator> {
-  Errc error = Errc::kNone;
-  int32_t node_id = -1;  // the coordinator's broker id
 };
 
 // ---- JoinGroup ----

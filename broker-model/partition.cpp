@@ -23,8 +23,10 @@ Partition::Partition(Broker& broker, TopicPartition tp, std::unique_ptr<Log> log
 
 void Partition::rebuild_producer_state() {
   producers_.clear();
+  txns_.clear();
   for (const BatchPtr& b : log_->read(log_->log_start_offset(), INT64_MAX, log_->log_end_offset())) {
     producers_.update(*b);
+    txns_.on_append(*b);
   }
 }
 
@@ -51,6 +53,7 @@ void Partition::apply(const PartitionState& state) {
   if (!contains(state.replicas, me)) {
     role_ = Role::kNone;
     ++fetcher_generation_;
+    broker_.on_role_change(*this);
     return;
   }
   if (role_ != Role::kFollower || state.leader_epoch != leader_epoch_ || state.leader != leader_id_) {
@@ -114,6 +117,7 @@ void Partition::become_leader(const PartitionState& state) {
   broker_.cluster().invariants.on_become_leader(now, tp_, broker_.id(), leader_epoch_, *log_);
   data_waiters_.notify_all();
   maybe_advance_hw();
+  broker_.on_role_change(*this);
 }
 
 void Partition::become_follower(const PartitionState& state) {
@@ -137,6 +141,7 @@ void Partition::become_follower(const PartitionState& state) {
   sim.record(broker_.node().id(), "broker-" + std::to_string(broker_.id()) + " follows broker-" +
                                       std::to_string(leader_id_) + " for " + tp_.str() + " in epoch " +
                                       std::to_string(leader_epoch_));
+  broker_.on_role_change(*this);
   if (leader_id_ == kNoLeader) return;
   const int32_t epoch = leader_epoch_;
   broker_.node().spawn("fetcher " + tp_.str(), [this, epoch, generation] {
@@ -281,6 +286,7 @@ void Partition::record_replicated(int64_t from_offset) {
 
 void Partition::appended(const RecordBatch& batch) {
   producers_.update(batch);
+  txns_.on_append(batch);
   broker_.cluster().invariants.on_append(sim::now(), tp_, broker_.id(), batch);
 }
 
@@ -313,7 +319,8 @@ void Partition::maybe_advance_hw() {
   broker_.notify_fetchers();
 }
 
-ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, int16_t acks, sim::SimTime deadline) {
+ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, int16_t acks, sim::SimTime deadline,
+                                                    const std::string& transactional_id) {
   ProduceResponse::PartitionResult result;
   result.tp = tp_;
   if (role_ != Role::kLeader) {
@@ -327,6 +334,14 @@ ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, in
   }
   int64_t last_offset;
   BatchPtr stored;
+  if (batch.transactional && batch.producer_id >= 0 && !txns_.ongoing(batch.producer_id) &&
+      !broker_.bugs().txn_late_produce) {
+    result.error = verify_transaction(batch, transactional_id);
+    if (result.error == Errc::kNone && (role_ != Role::kLeader || leader_epoch_ != epoch)) {
+      result.error = Errc::kNotLeaderOrFollower;
+    }
+    if (result.error != Errc::kNone) return result;
+  }
   if (batch.producer_id >= 0) {
     ProducerStateManager::Check check = producers_.check(batch);
     if (check.error != Errc::kNone) {
@@ -350,26 +365,46 @@ ProduceResponse::PartitionResult Partition::produce(const RecordBatch& batch, in
   }
   result.log_start_offset = log_->log_start_offset();
   if (acks != -1) return result;
-  while (log_->high_watermark() <= last_offset) {
-    if (role_ != Role::kLeader || leader_epoch_ != epoch) {
-      result.error = Errc::kNotLeaderOrFollower;
-      return result;
-    }
-    if (!data_waiters_.wait(deadline) && log_->high_watermark() <= last_offset) {
-      result.error = Errc::kRequestTimedOut;
-      return result;
-    }
-  }
-  if (role_ != Role::kLeader || leader_epoch_ != epoch) {
-    result.error = Errc::kNotLeaderOrFollower;
-    return result;
-  }
-  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas()) {
-    result.error = Errc::kNotEnoughReplicasAfterAppend;
-    return result;
-  }
-  if (stored) broker_.cluster().invariants.on_acked_all(tp_, *stored);
+  result.error = await_high_watermark(last_offset, epoch, deadline);
+  if (result.error == Errc::kNone && stored) broker_.cluster().invariants.on_acked_all(tp_, *stored);
   return result;
+}
+
+Errc Partition::await_high_watermark(int64_t last_offset, int32_t epoch, sim::SimTime deadline) {
+  while (log_->high_watermark() <= last_offset) {
+    if (role_ != Role::kLeader || leader_epoch_ != epoch) return Errc::kNotLeaderOrFollower;
+    if (!data_waiters_.wait(deadline) && log_->high_watermark() <= last_offset) return Errc::kRequestTimedOut;
+  }
+  if (role_ != Role::kLeader || leader_epoch_ != epoch) return Errc::kNotLeaderOrFollower;
+  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas()) return Errc::kNotEnoughReplicasAfterAppend;
+  return Errc::kNone;
+}
+
+Errc Partition::verify_transaction(const RecordBatch& batch, const std::string& transactional_id) {
+  const uint64_t guard = ++next_verification_guard_;
+  verification_guards_[batch.producer_id] = guard;
+  const Errc error = broker_.verify_transaction(transactional_id, batch.producer_id, batch.producer_epoch, tp_);
+  auto it = verification_guards_.find(batch.producer_id);
+  const bool voided = it == verification_guards_.end() || it->second != guard;
+  if (!voided) verification_guards_.erase(it);
+  if (error != Errc::kNone) return error;
+  return voided ? Errc::kInvalidTxnState : Errc::kNone;
+}
+
+Errc Partition::write_marker(const WriteTxnMarkersRequest& r, sim::SimTime deadline) {
+  if (role_ != Role::kLeader) return Errc::kNotLeaderOrFollower;
+  const int32_t epoch = leader_epoch_;
+  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas()) return Errc::kNotEnoughReplicas;
+  if (r.producer_epoch < producers_.epoch_of(r.producer_id)) return Errc::kInvalidProducerEpoch;
+  if (r.coordinator_epoch < txns_.coordinator_epoch(r.producer_id)) return Errc::kTransactionCoordinatorFenced;
+  verification_guards_.erase(r.producer_id);
+  BatchPtr stored = log_->append_as_leader(make_marker(r.producer_id, r.producer_epoch, r.commit, r.coordinator_epoch),
+                                           epoch);
+  appended(*stored);
+  log_->maybe_flush(broker_.now_ms());
+  broker_.notify_fetchers();
+  maybe_advance_hw();
+  return await_high_watermark(stored->last_offset(), epoch, deadline);
 }
 
 FetchResponse::PartitionData Partition::fetch(const FetchRequest& request, const FetchRequest::PartitionData& p) {
@@ -427,8 +462,19 @@ FetchResponse::PartitionData Partition::fetch(const FetchRequest& request, const
     d.high_watermark = log_->high_watermark();
     d.last_stable_offset = d.high_watermark;
   }
-  const int64_t upper = follower ? leo : log_->high_watermark();
+  int64_t upper = follower ? leo : log_->high_watermark();
+  const bool read_committed = !follower && request.read_committed && !broker_.bugs().read_committed_ignores_lso;
+  if (!follower) d.last_stable_offset = last_stable_offset();
+  // KIP-98: read_committed stops at the LSO and is told which transactions
+  // in the range were aborted (the client drops their records). The
+  // read-committed-ignores-lso bug serves it like read_uncommitted.
+  if (read_committed) upper = d.last_stable_offset;
   if (p.fetch_offset < upper) d.batches = log_->read(p.fetch_offset, p.max_bytes, upper);
+  if (read_committed && !d.batches.empty()) {
+    for (const AbortedTxn& a : txns_.aborted_between(p.fetch_offset, d.batches.back()->last_offset() + 1)) {
+      d.aborted_transactions.push_back(FetchResponse::PartitionData::AbortedTransaction{a.producer_id, a.first_offset});
+    }
+  }
   return d;
 }
 
@@ -526,7 +572,9 @@ ListOffsetsResponse Partition::list_offsets(const ListOffsetsRequest& req) {
     r.error = req.current_leader_epoch < leader_epoch_ ? Errc::kFencedLeaderEpoch : Errc::kUnknownLeaderEpoch;
     return r;
   }
-  r.offset = req.timestamp == ListOffsetsRequest::kEarliest ? log_->log_start_offset() : log_->high_watermark();
+  r.offset = req.timestamp == ListOffsetsRequest::kEarliest ? log_->log_start_offset()
+             : req.read_committed                               ? last_stable_offset()
+                                                                : log_->high_watermark();
   r.leader_epoch = leader_epoch_;
   return r;
 }

@@ -28,6 +28,8 @@
 #include "broker-model/metadata.h"
 #include "broker-model/producer_state.h"
 #include "broker-model/protocol.h"
+#include "broker-model/protocol_txn.h"
+#include "broker-model/transaction_index.h"
 #include "sim/simulation.h"
 #include "sim/wait_queue.h"
 
@@ -52,8 +54,17 @@ class Partition {
   void apply(const PartitionState& state);
 
   // Leader: appends one produce batch. Parks for acks=all. Returns the
-  // partition's result.
-  ProduceResponse::PartitionResult produce(const RecordBatch& batch, int16_t acks, sim::SimTime deadline);
+  // partition's result. A transactional batch that opens a transaction
+  // here is first verified with the coordinator of `transactional_id`
+  // (KIP-890 part 1).
+  ProduceResponse::PartitionResult produce(const RecordBatch& batch, int16_t acks, sim::SimTime deadline,
+                                           const std::string& transactional_id = {});
+  // Leader: appends a transaction marker (KIP-98) and waits, as acks=all,
+  // until the high watermark passes it.
+  Errc write_marker(const WriteTxnMarkersRequest& r, sim::SimTime deadline);
+  // The last stable offset (transaction_index.h).
+  int64_t last_stable_offset() { return txns_.last_stable_offset(log_->high_watermark()); }
+  const TransactionIndex& transactions() const { return txns_; }
 
   // Leader: serves a fetch of one partition (consumer or follower). Does not
   // park; the broker parks for max_wait over all partitions.
@@ -93,6 +104,12 @@ class Partition {
   void record_leader_append(const RecordBatch& batch);
   void record_replicated(int64_t from_offset);
   void rebuild_producer_state();
+  // acks=all: parks until the HW passes `last_offset` in leader epoch
+  // `epoch`; the error says why not.
+  Errc await_high_watermark(int64_t last_offset, int32_t epoch, sim::SimTime deadline);
+  // KIP-890 part 1: asks the coordinator whether the batch's transaction
+  // is ongoing and holds this partition.
+  Errc verify_transaction(const RecordBatch& batch, const std::string& transactional_id);
 
   Broker& broker_;
   TopicPartition tp_;
@@ -107,6 +124,11 @@ class Partition {
   int64_t leader_epoch_start_offset_ = 0;
   std::map<int32_t, FollowerState> followers_;
   ProducerStateManager producers_;
+  TransactionIndex txns_;
+  // KIP-890's verification guards: a marker for the producer between the
+  // verification and the append voids it.
+  std::map<int64_t, uint64_t> verification_guards_;
+  uint64_t next_verification_guard_ = 0;
   sim::WaitQueue data_waiters_;
   uint64_t fetcher_generation_ = 0;
 };

@@ -43,7 +43,7 @@ std::shared_ptr<Delivery> Producer::send(const TopicPartition& tp, std::string k
     q = std::make_unique<PartitionQueue>();
     node_.spawn("producer-sender " + tp.str(), [this, tp] { sender_loop(tp); }, /*daemon=*/true);
   }
-  q->pending.push_back(Message{std::move(key), std::move(value), sim::now(), false, delivery});
+  q->pending.push_back(Message{std::move(key), std::move(value), sim::now(), false, delivery, purge_generation_});
   q->wake.notify_all();
   return delivery;
 }
@@ -54,8 +54,43 @@ std::shared_ptr<Delivery> Producer::send_tombstone(const TopicPartition& tp, std
   return delivery;
 }
 
+void Producer::set_producer_id(int64_t producer_id, int16_t producer_epoch) {
+  producer_id_ = producer_id;
+  producer_epoch_ = producer_epoch;
+  bump_required_ = false;
+  producer_id_ready_.notify_all();
+  for (auto& [tp, q] : queues_) q->wake.notify_all();
+}
+
+void Producer::purge_queued() {
+  ++purge_generation_;
+  for (auto& [tp, q] : queues_) {
+    for (Message& m : q->pending) {
+      DeliveryReport r;
+      r.status = DeliveryReport::Status::kNotPersisted;
+      r.error = Errc::kRequestTimedOut;
+      m.delivery->complete(r);
+    }
+    q->pending.clear();
+    for (Batch& b : q->ready) {
+      // A batch sent before leaves a gap in the sequence (it may still be
+      // in flight): the epoch must be bumped before the next transaction.
+      if (b.base_sequence >= 0) bump_required_ = true;
+      fail(b, Errc::kRequestTimedOut);
+    }
+    q->ready.clear();
+  }
+}
+
 bool Producer::ensure_producer_id(sim::SimTime deadline) {
   if (!idempotent_ || producer_id_ >= 0) return true;
+  if (!transactional_id_.empty()) {
+    // The transactional producer sets it (init_transactions, epoch bump).
+    while (producer_id_ < 0) {
+      if (!producer_id_ready_.wait(deadline)) return false;
+    }
+    return true;
+  }
   if (initializing_) {
     while (initializing_) {
       if (!producer_id_ready_.wait(deadline)) return false;
@@ -75,15 +110,17 @@ bool Producer::ensure_producer_id(sim::SimTime deadline) {
 }
 
 void Producer::reset_producer_id() {
+  if (!transactional_id_.empty()) bump_required_ = true;
   producer_id_ = kNoProducerId;
   producer_epoch_ = -1;
 }
 
 void Producer::assign_sequence(PartitionQueue& q, Batch& batch) {
   if (!idempotent_) return;
-  if (batch.producer_id == producer_id_ && batch.base_sequence >= 0) return;
-  if (q.sequence_producer_id != producer_id_) {
+  if (batch.producer_id == producer_id_ && batch.producer_epoch == producer_epoch_ && batch.base_sequence >= 0) return;
+  if (q.sequence_producer_id != producer_id_ || q.sequence_producer_epoch != producer_epoch_) {
     q.sequence_producer_id = producer_id_;
+    q.sequence_producer_epoch = producer_epoch_;
     q.next_sequence = 0;
   }
   batch.producer_id = producer_id_;
@@ -175,6 +212,11 @@ void Producer::sender_loop(TopicPartition tp) {
       if (!q.ready.empty()) {
         batch = std::move(q.ready.front());
         q.ready.pop_front();
+        if (batch.messages.front().purge_generation != purge_generation_) {
+          if (batch.base_sequence >= 0) bump_required_ = true;
+          fail(batch, Errc::kRequestTimedOut);  // purged by abort_transaction
+          continue;
+        }
       } else {
         batch = build_batch(q);
       }
@@ -187,6 +229,8 @@ void Producer::sender_loop(TopicPartition tp) {
       pd.batch.producer_id = batch.producer_id;
       pd.batch.producer_epoch = batch.producer_epoch;
       pd.batch.base_sequence = batch.base_sequence;
+      pd.batch.transactional = !transactional_id_.empty();
+      req->transactional_id = transactional_id_;
       for (const Message& m : batch.messages) pd.batch.records.push_back(Record{m.key, m.value, node_.local_now() / sim::milliseconds(1), m.null_value});
       req->partitions.push_back(std::move(pd));
       ++batch.attempts;

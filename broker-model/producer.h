@@ -66,8 +66,24 @@ class Producer {
   // deletes the key (docs/log-storage.md, "Compaction").
   std::shared_ptr<Delivery> send_tombstone(const TopicPartition& tp, std::string key);
 
-  // Stops the sender fibers' work; queued messages keep their state.
   const Config& config() const { return config_; }
+
+  // Transactions (transactional_producer.h). A transactional producer's id
+  // and epoch come from its transaction coordinator, not from
+  // InitProducerId to any broker, and its batches are transactional.
+  void set_transactional(std::string transactional_id) { transactional_id_ = std::move(transactional_id); }
+  void set_producer_id(int64_t producer_id, int16_t producer_epoch);
+  int64_t producer_id() const { return producer_id_; }
+  int16_t producer_epoch() const { return producer_epoch_; }
+  // librdkafka's "abortable error with epoch bump": an idempotence error
+  // (UNKNOWN_PRODUCER_ID, a sequence gap, a sequenced batch that timed out)
+  // that a non-transactional producer answers with a new producer id. The
+  // transaction must be aborted and the epoch bumped (KIP-360).
+  bool epoch_bump_required() const { return bump_required_; }
+  // Fails every message not yet sent (rd_kafka_purge of the queues, as
+  // abort_transaction does); messages in flight finish or time out, and are
+  // not retried.
+  void purge_queued();
 
  private:
   struct Message {
@@ -76,7 +92,8 @@ class Producer {
     sim::SimTime enqueued = 0;
     bool maybe_written = false;  // some attempt may have been written
     std::shared_ptr<Delivery> delivery;
-    bool null_value = false;
+    uint64_t purge_generation = 0;  // purge_queued() calls before send()
+    bool null_value = false;        // a tombstone (send_tombstone)
   };
   struct Batch {
     std::vector<Message> messages;
@@ -97,6 +114,7 @@ class Producer {
     sim::WaitQueue wake;
     int32_t next_sequence = 0;
     int64_t sequence_producer_id = kNoProducerId;
+    int16_t sequence_producer_epoch = -1;
   };
 
   void sender_loop(TopicPartition tp);
@@ -125,6 +143,9 @@ class Producer {
   int16_t producer_epoch_ = -1;
   bool initializing_ = false;
   sim::WaitQueue producer_id_ready_;
+  std::string transactional_id_;  // empty: not transactional
+  bool bump_required_ = false;
+  uint64_t purge_generation_ = 0;
 };
 
 }  // namespace kafkasim::kafka

@@ -40,6 +40,13 @@ ProducerStateManager::Check ProducerStateManager::check(const RecordBatch& batch
 void ProducerStateManager::update(const RecordBatch& batch) {
   if (batch.producer_id < 0) return;
   Entry& e = producers_[batch.producer_id];
+  if (batch.control) {
+    if (batch.producer_epoch > e.epoch) {
+      e.epoch = batch.producer_epoch;
+      e.batches.clear();
+    }
+    return;
+  }
   if (batch.producer_epoch != e.epoch) {
     e.epoch = batch.producer_epoch;
     e.batches.clear();

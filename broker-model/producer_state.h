@@ -41,8 +41,15 @@ class ProducerStateManager {
 
   // REQUIRES: batch.producer_id >= 0.
   Check check(const RecordBatch& batch) const;
-  // Records a stored batch (leader or follower append).
+  // Records a stored batch (leader or follower append). A transaction
+  // marker (control batch) only moves the producer to its epoch: a newer
+  // epoch forgets the batches, so the producer starts again at sequence 0.
   void update(const RecordBatch& batch);
+  // The producer's current epoch here, or -1 when unknown.
+  int16_t epoch_of(int64_t producer_id) const {
+    auto it = producers_.find(producer_id);
+    return it == producers_.end() ? int16_t{-1} : it->second.epoch;
+  }
   void clear() { producers_.clear(); }
 
  private:

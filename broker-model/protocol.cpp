@@ -25,6 +25,9 @@ const char* api_name(ApiKey api) {
     case ApiKey::kLeaveGroup: return "LeaveGroup";
     case ApiKey::kOffsetCommit: return "OffsetCommit";
     case ApiKey::kOffsetFetch: return "OffsetFetch";
+    case ApiKey::kAddPartitionsToTxn: return "AddPartitionsToTxn";
+    case ApiKey::kEndTxn: return "EndTxn";
+    case ApiKey::kWriteTxnMarkers: return "WriteTxnMarkers";
   }
   return "?";
 }

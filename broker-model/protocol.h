@@ -49,6 +49,10 @@ enum class ApiKey : uint8_t {
   kLeaveGroup,
   kOffsetCommit,
   kOffsetFetch,
+  // Transactions (KIP-98, KIP-890): protocol_txn.h.
+  kAddPartitionsToTxn,
+  kEndTxn,
+  kWriteTxnMarkers,
 };
 
 const char* api_name(ApiKey api);
@@ -87,6 +91,9 @@ struct ProduceRequest : RequestOf<ApiKey::kProduce> {
     RecordBatch batch;  // offsets unassigned
   };
   std::vector<PartitionData> partitions;
+  // KIP-890 part 1: a transactional produce names its transactional.id so
+  // that the leader can verify the transaction with its coordinator.
+  std::string transactional_id;
   std::string describe() const override;
 };
 
@@ -128,6 +135,13 @@ struct FetchResponse : ResponseOf<ApiKey::kFetch> {
     int32_t diverging_epoch = kNoEpoch;
     int64_t diverging_end_offset = kNoOffset;
     std::vector<BatchPtr> batches;
+    // read_committed (KIP-98): the transactions aborted in the range
+    // returned, for the client to filter.
+    struct AbortedTransaction {
+      int64_t producer_id = kNoProducerId;
+      int64_t first_offset = kNoOffset;
+    };
+    std::vector<AbortedTransaction> aborted_transactions;
   };
   std::vector<PartitionData> partitions;
 };
@@ -175,7 +189,16 @@ struct OffsetsForLeaderEpochResponse : ResponseOf<ApiKey::kOffsetsForLeaderEpoch
 };
 
 // ---- InitProducerId (KIP-98) ----
-struct InitProducerIdRequest : RequestOf<ApiKey::kInitProducerId> {};
+struct InitProducerIdRequest : RequestOf<ApiKey::kInitProducerId> {
+  // Empty: an idempotent producer, answered by any broker. Otherwise sent
+  // to the transaction coordinator of the id (KIP-98).
+  std::string transactional_id;
+  int32_t transaction_timeout_ms = 60000;
+  // KIP-360: the producer's current id and epoch, to bump the epoch of
+  // this producer (not to fence it as a zombie); -1 when it has none.
+  int64_t producer_id = kNoProducerId;
+  int16_t producer_epoch = -1;
+};
 
 struct InitProducerIdResponse : ResponseOf<ApiKey::kInitProducerId> {
   Errc error = Errc::kNone;

@@ -34,6 +34,12 @@ const char* errc_name(Errc e) {
     case Errc::kStaleBrokerEpoch: return "STALE_BROKER_EPOCH";
     case Errc::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
     case Errc::kIneligibleReplica: return "INELIGIBLE_REPLICA";
+    case Errc::kInvalidTxnState: return "INVALID_TXN_STATE";
+    case Errc::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case Errc::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
+    case Errc::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
+    case Errc::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
+    case Errc::kProducerFenced: return "PRODUCER_FENCED";
   }
   return "UNKNOWN";
 }
@@ -55,6 +61,7 @@ bool is_retriable(Errc e) {
     case Errc::kCoordinatorLoadInProgress:
     case Errc::kCoordinatorNotAvailable:
     case Errc::kNotCoordinator:
+    case Errc::kConcurrentTransactions:
       return true;
     default:
       return false;

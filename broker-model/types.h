@@ -53,6 +53,13 @@ enum class Errc : int16_t {
   kStaleBrokerEpoch = 77,
   kInvalidUpdateVersion = 95,
   kIneligibleReplica = 107,
+  // Transactions (KIP-98, KIP-360, KIP-890).
+  kInvalidTxnState = 48,
+  kInvalidProducerIdMapping = 49,
+  kInvalidTransactionTimeout = 50,
+  kConcurrentTransactions = 51,
+  kTransactionCoordinatorFenced = 52,
+  kProducerFenced = 90,
 };
 
 const char* errc_name(Errc e);

@@ -21,7 +21,7 @@ const std::vector<BugInfo>& known_bug_names() {
       {"no-dedup-window", "Jepsen Redpanda 21.10.1; redpanda#3038",
        "the broker remembers one sequence number per producer instead of the last 5 batches, so retried batches are appended again"},
       {"txn-late-produce", "KIP-890, KAFKA-14402; Jepsen Bufstream 0.1.0",
-       "a delayed produce from an aborted transaction lands in the next transaction of the same producer epoch"},
+       "a leader appends a transaction's first batch without asking the coordinator (no KIP-890 verification), so a delayed produce of an aborted transaction is committed by the producer's next one"},
       {"txn-timeout-no-fence", "KAFKA-6119, KIP-588",
        "a timed-out transaction is aborted without bumping the producer epoch, so the paused producer writes on"},
       {"read-committed-ignores-lso", "KIP-98; Jepsen Redpanda",

@@ -1,10 +1,12 @@
 #include "harness/internal_topics.h"
 
 #include "broker-model/offset_store.h"
+#include "broker-model/transaction_state_topic.h"
 
 namespace kafkasim::harness {
 
 void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
+  if (scenario.workload.txn) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   if (!scenario.workload.subscribe) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;

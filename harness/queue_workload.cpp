@@ -7,6 +7,7 @@
 #include "broker-model/group_consumer.h"
 #include "broker-model/producer.h"
 #include "checker/compaction.h"
+#include "harness/queue_txn.h"
 
 namespace kafkasim::harness {
 
@@ -119,7 +120,26 @@ struct ProducerClient {
   std::unique_ptr<kafka::Producer> producer;
   sim::Channel<std::pair<size_t, int64_t>> work;  // (key index, value)
   int idle = QueueWorkload::kWorkersPerProducer;
+  // txn: true (queue_txn.h): one process, one transaction at a time.
+  sim::Channel<TxnJob> txn_work;
+  std::vector<std::unique_ptr<kafka::TransactionalProducer>> txn_producers;
 };
+
+std::shared_ptr<QueueTxnContext> txn_context(const std::shared_ptr<Shared>& shared) {
+  auto ctx = std::make_shared<QueueTxnContext>();
+  Shared* s = shared.get();
+  ctx->owner = shared;
+  ctx->invoke = [s](int32_t process, OpFn f, std::vector<checker::MicroOp> mops) { s->invoke(process, f, std::move(mops)); };
+  ctx->complete = [s](int32_t process, OpType type, const std::vector<checker::MicroOp>& mops) {
+    s->complete(process, type, mops);
+  };
+  ctx->keys = shared->keys;
+  ctx->key_names = shared->key_names;
+  ctx->bootstrap = shared->bootstrap;
+  ctx->producer_config = shared->spec.producer;
+  ctx->stats = &shared->stats;
+  return ctx;
+}
 
 // One producer process: sends the values handed to it, one op at a time.
 void producer_process(const std::shared_ptr<Shared>& shared, ProducerClient* client, int32_t process) {
@@ -320,6 +340,17 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
   for (int i = 1; i <= shared->spec.producers; ++i) {
     sim::Node& node = sim.add_node("producer-" + std::to_string(i), [shared](sim::Node& n) {
       auto client = std::make_shared<ProducerClient>();
+      if (shared->spec.txn) {
+        n.set_state(client);
+        client->idle = 1;
+        const int32_t process = shared->next_process++;
+        ProducerClient* c = client.get();
+        auto ctx = txn_context(shared);
+        n.spawn("process-" + std::to_string(process), [ctx, c, process, &n] {
+          txn_producer_process(ctx, n, c->txn_work, c->idle, c->txn_producers, process);
+        }, /*daemon=*/true);
+        return;
+      }
       client->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->spec.producer);
       n.set_state(client);
       for (int w = 0; w < kWorkersPerProducer; ++w) {
@@ -383,6 +414,19 @@ void QueueWorkload::start() {
       sim::Node* node = producers[next_producer++ % producers.size()];
       auto* state = node->up() ? node->state<ProducerClient>() : nullptr;
       if (state == nullptr || !node->up() || state->idle <= 0 || state->work.size() > 0) continue;
+      if (shared->spec.txn) {
+        if (state->txn_work.size() > 0) continue;
+        // Jepsen's txn ops: 1 to 4 sends to random keys.
+        TxnJob job;
+        const size_t sends = 1 + static_cast<size_t>(shared->rng.below(4));
+        for (size_t i = 0; i < sends; ++i) {
+          const size_t key = static_cast<size_t>(shared->rng.below(shared->keys.size()));
+          job.sends.emplace_back(key, shared->next_value[shared->key_names[key]]++);
+        }
+        job.abort = shared->spec.abort_ratio > 0 && shared->rng.below(1000000) < shared->spec.abort_ratio * 1000000;
+        state->txn_work.send(std::move(job));
+        continue;
+      }
       const size_t key = static_cast<size_t>(shared->rng.below(shared->keys.size()));
       const int64_t value = shared->next_value[shared->key_names[key]]++;
       state->work.send({key, value});

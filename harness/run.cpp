@@ -9,6 +9,7 @@
 #include "broker-model/cluster.h"
 #include "broker-model/invariants.h"
 #include "broker-model/offset_store.h"
+#include "broker-model/transaction_state_topic.h"
 #include "checker/check.h"
 #include "checker/compaction.h"
 #include "checker/history_writer.h"
@@ -81,8 +82,9 @@ sim::Node* ClusterTargetResolver::resolve(const Target& target, std::string* why
     const int32_t partitions = cluster_.spec().broker_config.get_int("offsets.topic.num.partitions");
     node = cluster_.leader_of(kafka::kOffsetsTopic, kafka::offsets_partition_for(g->group_id, partitions));
     if (!node) reason = "no coordinator of group " + g->group_id + " right now";
-  } else if (std::holds_alternative<TxnCoordinatorTarget>(target)) {
-    reason = "coordinator targets are not resolved by the model yet";
+  } else if (const auto* t = std::get_if<TxnCoordinatorTarget>(&target)) {
+    node = kafka::transaction_coordinator(cluster_, t->transactional_id);
+    if (!node) reason = "no transaction coordinator of " + t->transactional_id + " right now";
   } else if (std::holds_alternative<RandomBrokerTarget>(target)) {
     const auto& brokers = cluster_.broker_nodes();
     if (!brokers.empty()) node = brokers[rng_.below(brokers.size())];

@@ -62,6 +62,7 @@ struct WorkloadSpec {
   double tombstone_ratio = 0.1;       // compacted-kv: the share of sends that are tombstones
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
+  double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
   bool operator==(const WorkloadSpec&) const = default;
 };
 

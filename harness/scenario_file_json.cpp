@@ -40,6 +40,13 @@ ojson scenario_file_json(const Scenario& s) {
                         {"keys", s.workload.keys},
                         {"producer", config_json(s.workload.producer)},
                         {"consumer", config_json(s.workload.consumer)}};
+  // Keys a file leaves out at their defaults.
+  if (s.workload.poll_interval_ms != 0) j["workload"]["poll_interval_ms"] = s.workload.poll_interval_ms;
+  if (s.workload.abort_ratio != 0) j["workload"]["abort_ratio"] = s.workload.abort_ratio;
+  if (s.workload.kind == "compacted-kv") {
+    j["workload"]["record_keys"] = s.workload.record_keys;
+    j["workload"]["tombstone_ratio"] = s.workload.tombstone_ratio;
+  }
   ojson faults = ojson::array();
   for (const Fault& f : s.faults) faults.push_back(fault_to_json(f));
   j["faults"] = std::move(faults);

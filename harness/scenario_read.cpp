@@ -128,6 +128,8 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   w.producer = r.config(kafka::Scope::producer, j, "workload");
   w.consumer = r.config(kafka::Scope::consumer, j, "workload");
   if (queue_like) w.consumer = queue_consumer_config(w.consumer);
+  w.abort_ratio = j.value("abort_ratio", 0.0);
+  if (w.abort_ratio > 0 && !w.txn) r.fail("workload.abort_ratio", "aborting needs transactions (workload.txn)");
   return w;
 }
 

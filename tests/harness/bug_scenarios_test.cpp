@@ -113,9 +113,10 @@ TEST_CASE("vote-not-persisted: a controller that forgets its vote in a restart l
   check_bug("vote-not-persisted", invariant("single-leader-per-epoch"));
 }
 
-TEST_CASE("every replication and quorum bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
+TEST_CASE("every replication, quorum and transaction bug has a scenario in scenarios/bugs that switches it on", "[bugs]") {
   for (const char* name : {"hw-truncation", "no-epoch-end-offset-check", "missed-epoch-no-truncate", "isr-join-unchecked",
-                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window", "vote-not-persisted"}) {
+                           "hw-ignores-min-isr", "uncommitted-fetch", "no-dedup-window", "vote-not-persisted",
+                           "txn-late-produce", "txn-timeout-no-fence", "read-committed-ignores-lso"}) {
     const Scenario s = bug_scenario(name);
     INFO(name);
     CHECK(s.name == name);
@@ -123,4 +124,16 @@ TEST_CASE("every replication and quorum bug has a scenario in scenarios/bugs tha
     CHECK_FALSE(s.expect.valid);
     CHECK_FALSE(s.description.empty());
   }
+}
+
+TEST_CASE("txn-late-produce: a delayed produce of an aborted transaction is committed by the next one", "[bugs]") {
+  check_bug("txn-late-produce", anomaly("G1a"));
+}
+
+TEST_CASE("txn-timeout-no-fence: a producer paused past its transaction timeout commits half an aborted transaction", "[bugs]") {
+  check_bug("txn-timeout-no-fence", anomaly("lost-write"));
+}
+
+TEST_CASE("read-committed-ignores-lso: read_committed consumers read aborted transactions", "[bugs]") {
+  check_bug("read-committed-ignores-lso", anomaly("G1a"));
 }
