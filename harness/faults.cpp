@@ -209,6 +209,10 @@ bool FaultInjector::inject(const Fault& fault, int id, const std::string& source
     case FaultKind::clog:
     case FaultKind::heal:
       break;  // handled above
+    case FaultKind::move_leader:
+      // unsupported_by_simulator() refuses such scenarios before a run.
+      note = "no effect: the simulator cannot force a leader";
+      break;
   }
   log("inject", &fault, target, applied.nodes, false, std::move(note), source);
   active_.emplace(id, std::move(applied));
@@ -256,6 +260,7 @@ void FaultInjector::revert(int id) {
     case FaultKind::restart:
     case FaultKind::resume:
     case FaultKind::heal:
+    case FaultKind::move_leader:
       return;  // nothing to undo
   }
   log("revert", &fault, target, applied.nodes, false, std::move(note), applied.source);

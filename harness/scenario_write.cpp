@@ -27,6 +27,7 @@ json fault_json(const Fault& f) {
     j["drift_ppm"] = f.drift_ppm;
   }
   if (f.kind == FaultKind::power_loss) j["torn"] = f.torn;
+  if (f.kind == FaultKind::move_leader) j["partition"] = f.partition;
   return j;
 }
 
@@ -89,6 +90,8 @@ json Scenario::to_json() const {
       {"expect", expect_json(expect)},
   };
   if (nemesis) j["nemesis"] = nemesis_json(*nemesis);
+  j["request_errors"] = request_errors_json(request_errors);
+  j["real"] = real_json(real);
   return j;
 }
 
