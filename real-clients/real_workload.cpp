@@ -261,9 +261,12 @@ RealWorkload::RealWorkload(const harness::Scenario& scenario, const std::string&
     }
   }
   const std::pair<std::string, std::pair<std::string, std::string>> servers{"--bootstrap", {"bootstrap.servers", bootstrap}};
-  s.producer_settings = {servers};
+  // librdkafka logs every lost connection on stderr; faults make many. A
+  // scenario can ask for them with real.client_config {"log_level": "7"}.
+  const std::pair<std::string, std::pair<std::string, std::string>> quiet{"", {"log_level", "2"}};
+  s.producer_settings = {servers, quiet};
   for (auto& e : explicit_settings(scenario.workload.producer, "workload.producer")) s.producer_settings.push_back(e);
-  s.consumer_settings = {servers};
+  s.consumer_settings = {servers, quiet};
   for (auto& e : explicit_settings(scenario.workload.consumer, "workload.consumer")) s.consumer_settings.push_back(e);
   for (const auto& [name, value] : scenario.real.client_config) {
     const std::pair<std::string, std::pair<std::string, std::string>> e{
