@@ -11,6 +11,7 @@
 #include "broker-model/cluster.h"
 #include "broker-model/invariants.h"
 #include "broker-model/metadata.h"
+#include "broker-model/request_error_injection.h"
 
 namespace kafkasim::kafka {
 
@@ -22,6 +23,7 @@ class ClusterState {
   Bugs bugs;
   MetadataImage truth;             // committed metadata, applied in order
   InvariantMonitor invariants;
+  RequestErrorInjection request_errors;  // survives broker restarts, as the mock's error stacks
   std::map<int32_t, int32_t> broker_node;  // broker id -> sim node id
   std::map<int32_t, int32_t> node_broker;  // sim node id -> broker id
   int32_t controller_node = -1;

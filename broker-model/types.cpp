@@ -16,6 +16,7 @@ const char* errc_name(Errc e) {
     case Errc::kNetworkException: return "NETWORK_EXCEPTION";
     case Errc::kNotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
     case Errc::kNotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    case Errc::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
     case Errc::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case Errc::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errc::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";

@@ -35,6 +35,7 @@ enum class Errc : int16_t {
   kNetworkException = 13,
   kNotEnoughReplicas = 19,
   kNotEnoughReplicasAfterAppend = 20,
+  kTopicAuthorizationFailed = 29,
   kOutOfOrderSequenceNumber = 45,
   kDuplicateSequenceNumber = 46,
   kInvalidProducerEpoch = 47,

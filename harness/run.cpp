@@ -11,6 +11,7 @@
 #include "checker/history_writer.h"
 #include "harness/faults.h"
 #include "harness/judge.h"
+#include "harness/request_errors_schedule.h"
 #include "harness/nemesis.h"
 #include "harness/workload.h"
 #include "sim/random.h"
@@ -262,6 +263,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
 
     cluster->start();
     workload->start();
+    schedule_request_errors(*sim, *cluster, scenario);
 
     // The fault phase and the start of recovery run in one harness fiber,
     // so that every fault and the recovery happen at their simulated
