@@ -60,6 +60,12 @@ harness::RunResult run_real(const harness::Scenario& s, const RealOptions& optio
     throw Refused(e.what());
   }
   FaultDriver faults(s, mock.get(), bootstrap);
+  try {
+    workload->prepare(/*create_topics=*/options.bootstrap.has_value());
+  } catch (const std::exception& e) {
+    r.harness_error = harness::HarnessError{"setup", e.what()};
+    return r;
+  }
 
   const auto start = Clock::now();
   try {

@@ -1,5 +1,6 @@
 #include "real-clients/real_workload.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include "real-clients/delivery_outcome.h"
 #include "real-clients/history_recorder.h"
 #include "real-clients/rdkafka_handles.h"
+#include "real-clients/topics.h"
 
 namespace kafkasim::real {
 
@@ -22,7 +24,8 @@ namespace {
 struct Key {
   std::string topic;
   int32_t partition;
-  std::string name;  // "orders/0"
+  std::string name;   // "orders/0"
+  int64_t start = 0;  // this run's first offset (RealWorkload::prepare)
 };
 
 }  // namespace
@@ -31,6 +34,7 @@ struct ProducerNode;
 
 struct RealWorkload::Shared {
   harness::WorkloadSpec spec;
+  std::string group_id;  // subscribe mode: the consumers' shared group
   std::vector<Key> keys;
   std::vector<std::string> key_names;
   std::vector<std::string> topics;
@@ -46,6 +50,7 @@ struct RealWorkload::Shared {
   std::condition_variable changed;
   int consumers_caught_up = 0;
   std::string thread_error;  // a client thread that could not run
+  harness::Scenario scenario;  // the scenario, for prepare()
   std::vector<std::unique_ptr<ProducerNode>> producers;
   std::vector<std::thread> threads;
   std::mt19937_64 rng;
@@ -140,10 +145,28 @@ void generator(Shared& shared) {
   }
 }
 
-PartitionList key_list(const Shared& shared, int64_t offset) {
+// Every key, each from this run's first offset.
+PartitionList key_list(const Shared& shared) {
   PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(shared.keys.size())));
-  for (const Key& k : shared.keys) rd_kafka_topic_partition_list_add(list.get(), k.topic.c_str(), k.partition)->offset = offset;
+  for (const Key& k : shared.keys) rd_kafka_topic_partition_list_add(list.get(), k.topic.c_str(), k.partition)->offset = k.start;
   return list;
+}
+
+// Subscribe mode: assigned partitions start at this run's first offset,
+// whatever the group committed before.
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  const Shared& shared = *static_cast<const Shared*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      rd_kafka_topic_partition_t& p = partitions->elems[i];
+      for (const Key& k : shared.keys) {
+        if (k.topic == p.topic && k.partition == p.partition) p.offset = k.start;
+      }
+    }
+    rd_kafka_assign(rk, partitions);
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
 }
 
 // One poll op of `process`: the records of one batch from the consumer queue.
@@ -174,7 +197,7 @@ void poll_op(Shared& shared, rd_kafka_queue_t* queue, int32_t process) {
 
 // True when the consumer's position has reached every key's high watermark.
 bool caught_up(const Shared& shared, rd_kafka_t* rk) {
-  PartitionList positions = key_list(shared, RD_KAFKA_OFFSET_INVALID);
+  PartitionList positions = key_list(shared);
   if (rd_kafka_position(rk, positions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
   for (int i = 0; i < positions->cnt; ++i) {
     const rd_kafka_topic_partition_t& p = positions->elems[i];
@@ -182,19 +205,25 @@ bool caught_up(const Shared& shared, rd_kafka_t* rk) {
     if (rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &low, &high, 2000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return false;
     }
-    const int64_t position = p.offset >= 0 ? p.offset : low;
+    const int64_t position = p.offset >= 0 ? p.offset : std::max(low, shared.keys[static_cast<size_t>(i)].start);
     if (position < high) return false;
   }
   return true;
 }
 
 void consumer_loop(Shared& shared, int index) {
-  ConfSettings settings = {{"consumer", {"group.id", "kafkasim-real-consumer-" + std::to_string(index)}},
+  const std::string group = shared.spec.subscribe ? shared.group_id : shared.group_id + "-consumer-" + std::to_string(index);
+  ConfSettings settings = {{"consumer", {"group.id", group}},
                            {"consumer", {"enable.auto.commit", "false"}},
                            {"consumer", {"auto.offset.reset", "earliest"}},
                            {"consumer", {"enable.partition.eof", "false"}}};
   settings.insert(settings.end(), shared.consumer_settings.begin(), shared.consumer_settings.end());
-  Handle rk = make_client(RD_KAFKA_CONSUMER, make_conf(settings));
+  Conf conf = make_conf(settings);
+  if (shared.spec.subscribe) {
+    rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
+    rd_kafka_conf_set_opaque(conf.get(), &shared);
+  }
+  Handle rk = make_client(RD_KAFKA_CONSUMER, std::move(conf));
   rd_kafka_poll_set_consumer(rk.get());
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk.get());
 
@@ -206,7 +235,7 @@ void consumer_loop(Shared& shared, int index) {
     rd_kafka_subscribe(rk.get(), topics.get());
   } else {
     shared.recorder.keys_op(process, OpFn::assign, shared.key_names);
-    rd_kafka_assign(rk.get(), key_list(shared, RD_KAFKA_OFFSET_STORED).get());
+    rd_kafka_assign(rk.get(), key_list(shared).get());
   }
   while (!shared.final_reads && !shared.stopping) poll_op(shared, queue, process);
 
@@ -214,7 +243,7 @@ void consumer_loop(Shared& shared, int index) {
     if (shared.spec.subscribe) rd_kafka_unsubscribe(rk.get());
     process = shared.next_process++;
     shared.recorder.keys_op(process, OpFn::assign, shared.key_names);
-    rd_kafka_assign(rk.get(), key_list(shared, RD_KAFKA_OFFSET_BEGINNING).get());
+    rd_kafka_assign(rk.get(), key_list(shared).get());
     int in_a_row = 0;
     while (in_a_row < 2 && !shared.stopping) {
       poll_op(shared, queue, process);
@@ -245,12 +274,14 @@ RealWorkload::RealWorkload(const harness::Scenario& scenario, const std::string&
     : shared_(std::make_shared<Shared>()) {
   Shared& s = *shared_;
   s.spec = scenario.workload;
+  s.group_id = "kafkasim-real-" + scenario.name;
   s.rng.seed(scenario.seed);
   std::vector<std::string> topics = scenario.workload.keys;
   if (topics.empty()) {
     for (const harness::Topic& t : scenario.topics) topics.push_back(t.name);
   }
   s.topics = topics;
+  s.scenario = scenario;
   for (const std::string& name : topics) {
     for (const harness::Topic& t : scenario.topics) {
       if (t.name != name) continue;
@@ -281,6 +312,17 @@ RealWorkload::RealWorkload(const harness::Scenario& scenario, const std::string&
 }
 
 RealWorkload::~RealWorkload() { stop(); }
+
+void RealWorkload::prepare(bool create_topics) {
+  Shared& s = *shared_;
+  Conf conf = make_conf(s.producer_settings);
+  Handle probe = make_client(RD_KAFKA_PRODUCER, std::move(conf));
+  if (create_topics) {
+    if (std::string why = ensure_topics(probe.get(), s.scenario); !why.empty()) throw std::runtime_error(why);
+  }
+  const std::map<std::string, int64_t> starts = high_watermarks(probe.get(), s.scenario);
+  for (Key& k : s.keys) k.start = starts.at(k.name);
+}
 
 void RealWorkload::start() {
   Shared& s = *shared_;

@@ -38,7 +38,12 @@ class RealWorkload {
   RealWorkload(const harness::Scenario& scenario, const std::string& bootstrap);
   ~RealWorkload();
 
-  // Creates the clients and starts the threads.
+  // Asks the cluster for each key's high watermark, where this run's
+  // records start (0 on a fresh mock cluster; a real cluster may hold older
+  // records, which the consumers skip); with create_topics, first creates
+  // the scenario's topics the cluster lacks. Throws std::runtime_error.
+  void prepare(bool create_topics);
+  // Creates the clients and starts the threads. REQUIRES: prepare().
   void start();
   // Stops new sends, then waits up to `budget` for pending deliveries.
   void stop_sends(std::chrono::milliseconds budget);
