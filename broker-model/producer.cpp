@@ -43,13 +43,6 @@ std::shared_ptr<Delivery> Producer::send(const TopicPartition& tp, std::string k
     q = std::make_unique<PartitionQueue>();
     node_.spawn("producer-sender " + tp.str(), [this, tp] { sender_loop(tp); }, /*daemon=*/true);
   }
-  if (fatal_) {
-    DeliveryReport r;
-    r.status = DeliveryReport::Status::kNotPersisted;
-    r.error = Errc::kOutOfOrderSequenceNumber;
-    delivery->complete(r);
-    return delivery;
-  }
   q->pending.push_back(Message{std::move(key), std::move(value), sim::now(), false, delivery});
   q->wake.notify_all();
   return delivery;
@@ -137,32 +130,6 @@ void Producer::expire(PartitionQueue& q, sim::SimTime now) {
   if (sequenced_expired) reset_producer_id();
 }
 
-void Producer::raise_fatal() {
-  fatal_ = true;
-  for (auto& [tp, q] : queues_) q->wake.notify_all();
-}
-
-void Producer::fail_all(PartitionQueue& q, std::deque<InFlight>& inflight, std::vector<Batch>& retry) {
-  for (InFlight& f : inflight) {
-    if (f.correlation_id >= 0) {
-      for (Message& m : f.batch.messages) m.maybe_written = true;
-    }
-    fail(f.batch, Errc::kOutOfOrderSequenceNumber);
-  }
-  inflight.clear();
-  for (Batch& b : retry) fail(b, Errc::kOutOfOrderSequenceNumber);
-  retry.clear();
-  for (Batch& b : q.ready) fail(b, Errc::kOutOfOrderSequenceNumber);
-  q.ready.clear();
-  for (Message& m : q.pending) {
-    DeliveryReport r;
-    r.status = DeliveryReport::Status::kNotPersisted;
-    r.error = Errc::kOutOfOrderSequenceNumber;
-    m.delivery->complete(r);
-  }
-  q.pending.clear();
-}
-
 void Producer::sender_loop(TopicPartition tp) {
   PartitionQueue& q = *queues_[tp];
   std::deque<InFlight> inflight;
@@ -170,11 +137,6 @@ void Producer::sender_loop(TopicPartition tp) {
   bool error_round = false;
   bool sequence_gap = false;  // a sequenced batch of this window failed for good
   for (;;) {
-    if (fatal_) {
-      fail_all(q, inflight, retry);
-      q.wake.wait();
-      continue;
-    }
     if (inflight.empty()) {
       while (q.pending.empty() && q.ready.empty()) q.wake.wait();
       expire(q, sim::now());
@@ -273,15 +235,6 @@ void Producer::sender_loop(TopicPartition tp) {
       // failed for good it is caused by that gap ("skipped sequence numbers"):
       // bump the epoch (here: a new producer id) and retry the batch.
       const bool skipped = error == Errc::kOutOfOrderSequenceNumber && sequence_gap;
-      if (idempotent_ && error == Errc::kOutOfOrderSequenceNumber && !skipped && !error_round) {
-        // Fatal (librdkafka: "the broker reported an out of order sequence
-        // number for a batch it should have accepted"): the broker may have
-        // written it before it lost track of this producer.
-        for (Message& m : f.batch.messages) m.maybe_written = true;
-        fail(f.batch, error);
-        raise_fatal();
-        continue;
-      }
       bool retriable = is_retriable(error) || error == Errc::kUnknownProducerId ||
                        (error == Errc::kOutOfOrderSequenceNumber && (error_round || skipped));
       if (error == Errc::kUnknownProducerId) reset_producer_id();

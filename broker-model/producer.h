@@ -16,12 +16,6 @@
 //                       been written);
 //   kPossiblyPersisted  sent without a definite answer (a timeout, a lost
 //                       connection, NOT_ENOUGH_REPLICAS_AFTER_APPEND...).
-//
-// As librdkafka's idempotent producer, OUT_OF_ORDER_SEQUENCE_NUMBER for the
-// batch at the head of the line (not caused by an earlier batch of this
-// producer failing) is a fatal error: that batch is possibly persisted, and
-// every message then queued or sent later fails (docs/real-clients.md,
-// conformance table).
 #pragma once
 
 #include <cstdint>
@@ -71,8 +65,6 @@ class Producer {
 
   // Stops the sender fibers' work; queued messages keep their state.
   const Config& config() const { return config_; }
-  // A fatal error was raised (librdkafka's rd_kafka_fatal_error()).
-  bool fatal() const { return fatal_; }
 
  private:
   struct Message {
@@ -110,10 +102,6 @@ class Producer {
   Batch build_batch(PartitionQueue& q);
   void fail(Batch& batch, Errc error);
   void expire(PartitionQueue& q, sim::SimTime now);
-  // The fatal error: wakes every sender loop to fail what it holds.
-  void raise_fatal();
-  // Fails every message of `q` and `inflight` (sent ones possibly persisted).
-  void fail_all(PartitionQueue& q, std::deque<InFlight>& inflight, std::vector<Batch>& retry);
 
   sim::Node& node_;
   Config config_;
@@ -132,7 +120,6 @@ class Producer {
   int64_t producer_id_ = kNoProducerId;
   int16_t producer_epoch_ = -1;
   bool initializing_ = false;
-  bool fatal_ = false;
   sim::WaitQueue producer_id_ready_;
 };
 

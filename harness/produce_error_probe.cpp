@@ -60,9 +60,7 @@ ProbeOutcome probe_simulated_producer(const std::string& error) {
     auto next = producer.send(tp, "", "C");
     next->wait(sim::now() + sim::seconds(30));
     outcome->report = op_type(b->report());
-    outcome->batch = producer.fatal()                                                         ? "fatal"
-                     : b->report().status == kafka::DeliveryReport::Status::kPersisted ? "retried"
-                                                                                       : "failed";
+    outcome->batch = b->report().status == kafka::DeliveryReport::Status::kPersisted ? "retried" : "failed";
     outcome->next = op_type(next->report());
     *done = true;
   });

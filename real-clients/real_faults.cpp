@@ -212,14 +212,20 @@ std::string FaultDriver::run_command(const std::string& kind, const std::string&
   return "ran `" + cmd + "`: exit status " + std::to_string(status == -1 ? -1 : WEXITSTATUS(status));
 }
 
-void FaultDriver::inject(int id, std::int64_t now_ms) {
+FaultLogEntry FaultDriver::log_entry(int id, const char* action, std::int64_t now_ms) const {
   const Fault& f = s_.faults[id];
   FaultLogEntry e;
   e.time_ms = now_ms;
-  e.action = "inject";
+  e.action = action;
   e.kind = std::string(harness::to_string(f.kind));
   e.target = harness::fault_target_text(f);
   e.source = harness::json_index_path("faults", static_cast<std::size_t>(id));
+  return e;
+}
+
+void FaultDriver::inject(int id, std::int64_t now_ms) {
+  const Fault& f = s_.faults[id];
+  FaultLogEntry e = log_entry(id, "inject", now_ms);
   if (mock_ == nullptr) {
     e.node = command_key(f);
     e.note = run_command(e.kind, command_key(f));
@@ -281,12 +287,7 @@ void FaultDriver::revert(int id, std::int64_t now_ms) {
   if (!active_[id]) return;
   active_[id] = false;
   const Fault& f = s_.faults[id];
-  FaultLogEntry e;
-  e.time_ms = now_ms;
-  e.action = "revert";
-  e.kind = std::string(harness::to_string(f.kind));
-  e.target = harness::fault_target_text(f);
-  e.source = harness::json_index_path("faults", static_cast<std::size_t>(id));
+  FaultLogEntry e = log_entry(id, "revert", now_ms);
   if (mock_ == nullptr) {
     const std::string back = reverting_kind(f.kind);
     const std::string key = back == "heal" ? "*" : command_key(f);

@@ -65,6 +65,8 @@ class FaultDriver {
   std::optional<int32_t> resolve(const harness::Target& t, std::string* why);
   std::string run_command(const std::string& kind, const std::string& target);
   void add_log(harness::FaultLogEntry e);
+  // The log entry of fault `id`, before its node and note are known.
+  harness::FaultLogEntry log_entry(int id, const char* action, std::int64_t now_ms) const;
 
   const harness::Scenario& s_;
   MockCluster* mock_;
