@@ -128,8 +128,8 @@ struct Scenario {
   RealSpec real;
 
   // The scenario in canonical form: every key (sorted by name, as
-  // nlohmann::json keeps them), defaults filled, every configuration
-  // setting listed. parse_scenario of its dump() gives an
+  // nlohmann::json keeps them; request_errors and real only when not
+  // empty), defaults filled, every configuration setting listed. parse_scenario of its dump() gives an
   // equal Scenario.
   nlohmann::json to_json() const;
   bool operator==(const Scenario&) const = default;

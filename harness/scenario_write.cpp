@@ -90,8 +90,10 @@ json Scenario::to_json() const {
       {"expect", expect_json(expect)},
   };
   if (nemesis) j["nemesis"] = nemesis_json(*nemesis);
-  j["request_errors"] = request_errors_json(request_errors);
-  j["real"] = real_json(real);
+  // Absent when empty, so that scenarios without them keep their
+  // canonical form (and fingerprint) of before these keys existed.
+  if (!request_errors.empty()) j["request_errors"] = request_errors_json(request_errors);
+  if (real != RealSpec{}) j["real"] = real_json(real);
   return j;
 }
 
