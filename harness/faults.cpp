@@ -70,6 +70,12 @@ void FaultInjector::log(std::string action, const Fault* fault, const std::strin
   log_.push_back(std::move(e));
 }
 
+void FaultInjector::log_other(FaultLogEntry e) {
+  e.time_ms = sim::to_ms(sim_.now());
+  sim_.record(sim::kNoNode, "fault " + e.action + " " + e.kind + " " + e.target + ": " + e.note);
+  log_.push_back(std::move(e));
+}
+
 std::optional<std::vector<FaultInjector::Link>> FaultInjector::links_of(const Fault& fault,
                                                                           std::vector<std::int32_t>* nodes,
                                                                           std::string* why) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "broker-model/cluster.h"
+#include "harness/faults.h"
 #include "harness/scenario.h"
 #include "sim/simulation.h"
 
@@ -13,6 +14,9 @@ namespace kafkasim::harness {
 // Spawns a harness fiber when the scenario has request errors (none
 // otherwise, so that the traces of other scenarios are unchanged).
 // REQUIRES: `scenario` and `cluster` outlive the simulation's run.
-void schedule_request_errors(sim::Simulation& sim, kafka::Cluster& cluster, const Scenario& scenario);
+// Each push is logged through `injector` (fault log "inject request-errors").
+// REQUIRES: `injector` outlives the run too.
+void schedule_request_errors(sim::Simulation& sim, kafka::Cluster& cluster, const Scenario& scenario,
+                             FaultInjector& injector);
 
 }  // namespace kafkasim::harness

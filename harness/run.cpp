@@ -263,7 +263,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
 
     cluster->start();
     workload->start();
-    schedule_request_errors(*sim, *cluster, scenario);
+    schedule_request_errors(*sim, *cluster, scenario, *injector);
 
     // The fault phase and the start of recovery run in one harness fiber,
     // so that every fault and the recovery happen at their simulated

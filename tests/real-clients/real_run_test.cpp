@@ -138,3 +138,18 @@ TEST_CASE("with --bootstrap faults run the scenario's shell commands") {
   CHECK(r.fault_log[0].note == "ran `echo crash >> " + marker + "`: exit status 0");
   std::remove(marker.c_str());
 }
+
+TEST_CASE("one scenario with request errors checks valid in the simulator and with librdkafka on the mock") {
+  const std::string path = std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/replication/produce-request-errors.json";
+  const harness::Scenario s = harness::load_scenario_file(path);
+  harness::RunOptions sim_options;
+  sim_options.keep_history = false;
+  const harness::RunResult simulated = harness::run_scenario(s, sim_options);
+  real::RealOptions real_options;
+  real_options.scenario_path = path;
+  const harness::RunResult real_run = real::run_real(s, real_options);
+  INFO(harness::to_json(simulated).dump() << "\n" << harness::to_json(real_run).dump());
+  CHECK(simulated.expected);
+  CHECK(real_run.expected);
+  CHECK(simulated.fault_log.size() == real_run.fault_log.size());
+}
