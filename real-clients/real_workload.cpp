@@ -211,52 +211,72 @@ bool caught_up(const Shared& shared, rd_kafka_t* rk) {
   return true;
 }
 
-void consumer_loop(Shared& shared, int index) {
-  const std::string group = shared.spec.subscribe ? shared.group_id : shared.group_id + "-consumer-" + std::to_string(index);
+// One consumer client: its handle and its consumer queue.
+struct ConsumerClient {
+  Handle rk;
+  rd_kafka_queue_t* queue = nullptr;
+  ~ConsumerClient() {
+    if (queue != nullptr) rd_kafka_queue_destroy(queue);
+    if (rk) rd_kafka_consumer_close(rk.get());
+  }
+};
+
+// `group`: the subscribers' shared group, or a group of this consumer's own.
+std::unique_ptr<ConsumerClient> consumer_client(Shared& shared, const std::string& group, bool subscribe) {
   ConfSettings settings = {{"consumer", {"group.id", group}},
                            {"consumer", {"enable.auto.commit", "false"}},
                            {"consumer", {"auto.offset.reset", "earliest"}},
                            {"consumer", {"enable.partition.eof", "false"}}};
   settings.insert(settings.end(), shared.consumer_settings.begin(), shared.consumer_settings.end());
   Conf conf = make_conf(settings);
-  if (shared.spec.subscribe) {
+  if (subscribe) {
     rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
     rd_kafka_conf_set_opaque(conf.get(), &shared);
   }
-  Handle rk = make_client(RD_KAFKA_CONSUMER, std::move(conf));
-  rd_kafka_poll_set_consumer(rk.get());
-  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk.get());
+  auto c = std::make_unique<ConsumerClient>();
+  c->rk = make_client(RD_KAFKA_CONSUMER, std::move(conf));
+  rd_kafka_poll_set_consumer(c->rk.get());
+  c->queue = rd_kafka_queue_get_consumer(c->rk.get());
+  return c;
+}
 
+void consumer_loop(Shared& shared, int index) {
+  const std::string own_group = shared.group_id + "-consumer-" + std::to_string(index);
+  std::unique_ptr<ConsumerClient> c =
+      consumer_client(shared, shared.spec.subscribe ? shared.group_id : own_group, shared.spec.subscribe);
   int32_t process = shared.next_process++;
   if (shared.spec.subscribe) {
     PartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(shared.topics.size())));
     for (const std::string& t : shared.topics) rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
     shared.recorder.keys_op(process, OpFn::subscribe, shared.key_names);
-    rd_kafka_subscribe(rk.get(), topics.get());
+    rd_kafka_subscribe(c->rk.get(), topics.get());
   } else {
     shared.recorder.keys_op(process, OpFn::assign, shared.key_names);
-    rd_kafka_assign(rk.get(), key_list(shared).get());
+    rd_kafka_assign(c->rk.get(), key_list(shared).get());
   }
-  while (!shared.final_reads && !shared.stopping) poll_op(shared, queue, process);
+  while (!shared.final_reads && !shared.stopping) poll_op(shared, c->queue, process);
+  if (shared.stopping) return;
 
-  if (!shared.stopping) {
-    if (shared.spec.subscribe) rd_kafka_unsubscribe(rk.get());
-    process = shared.next_process++;
-    shared.recorder.keys_op(process, OpFn::assign, shared.key_names);
-    rd_kafka_assign(rk.get(), key_list(shared).get());
-    int in_a_row = 0;
-    while (in_a_row < 2 && !shared.stopping) {
-      poll_op(shared, queue, process);
-      in_a_row = caught_up(shared, rk.get()) ? in_a_row + 1 : 0;
-    }
-    if (in_a_row >= 2) {
-      std::lock_guard lock(shared.mu);
-      shared.consumers_caught_up++;
-      shared.changed.notify_all();
-    }
+  // The final reads assign every key. A subscriber leaves its group first,
+  // with a client of its own: assigning while the group's revocation is
+  // still under way trips librdkafka's assignment state.
+  if (shared.spec.subscribe) {
+    c.reset();
+    c = consumer_client(shared, own_group, false);
   }
-  rd_kafka_queue_destroy(queue);
-  rd_kafka_consumer_close(rk.get());
+  process = shared.next_process++;
+  shared.recorder.keys_op(process, OpFn::assign, shared.key_names);
+  rd_kafka_assign(c->rk.get(), key_list(shared).get());
+  int in_a_row = 0;
+  while (in_a_row < 2 && !shared.stopping) {
+    poll_op(shared, c->queue, process);
+    in_a_row = caught_up(shared, c->rk.get()) ? in_a_row + 1 : 0;
+  }
+  if (in_a_row >= 2) {
+    std::lock_guard lock(shared.mu);
+    shared.consumers_caught_up++;
+    shared.changed.notify_all();
+  }
 }
 
 void consumer_thread(Shared& shared, int index) {

@@ -153,3 +153,14 @@ TEST_CASE("one scenario with request errors checks valid in the simulator and wi
   CHECK(real_run.expected);
   CHECK(simulated.fault_log.size() == real_run.fault_log.size());
 }
+
+TEST_CASE("subscribed consumers share a group on the mock and the final reads still see everything") {
+  const harness::Scenario s = parse(R"({"name": "t", "duration_ms": 4000, "cluster": {"brokers": 3},
+      "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+      "workload": {"kind": "queue", "producers": 1, "consumers": 2, "subscribe": true}, "recovery_ms": 20000})");
+  const harness::RunResult r = real::run_real(s, real::RealOptions{});
+  INFO(harness::to_json(r).dump());
+  CHECK(r.expected);
+  CHECK(r.liveness == "ok");
+  CHECK(r.stats.acked > 100);
+}
