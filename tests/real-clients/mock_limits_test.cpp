@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,4 +150,39 @@ TEST_CASE("the mock's group joins take about 3 s and a consumer's leaving waits 
   CHECK(takeover >= std::chrono::milliseconds(4000));  // 5.1 s observed; 9.0 s with a 10 s session
   CHECK(assigned(a.get()) == 2);
   rd_kafka_consumer_close(a.get());
+}
+
+TEST_CASE("the mock appends a retried batch again even for a transactional producer") {
+  // The fault pattern of scenarios/real/mock-leader-move-rtt.json, without
+  // the workload: the leader holds its responses (rtt), goes down with
+  // batches appended but unanswered, and leadership moves.
+  MockCluster mock(3, {harness::Topic{"t", 1, 3}});
+  mock.set_leader("t", 0, 1);
+  Handle p = client(RD_KAFKA_PRODUCER, mock, {{"", {"transactional.id", "tx-dup"}}});
+  REQUIRE(rd_kafka_init_transactions(p.get(), 10000) == nullptr);
+  REQUIRE(rd_kafka_begin_transaction(p.get()) == nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  int sent = 0;
+  bool clogged = false, down = false, moved = false, up = false;
+  for (auto t = std::chrono::milliseconds(0); t < std::chrono::milliseconds(6000);
+       t = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)) {
+    if (t.count() > 1000 && !clogged) clogged = mock.set_rtt(1, 3000).empty();
+    if (t.count() > 1500 && !down) down = mock.set_down(1).empty();
+    if (t.count() > 2000 && !moved) moved = mock.set_leader("t", 0, 2).empty();
+    if (t.count() > 4000 && !up) up = mock.set_up(1).empty() && mock.set_rtt(1, 0).empty();
+    produce(p.get(), std::to_string(sent++));
+    rd_kafka_poll(p.get(), 5);
+  }
+  REQUIRE(rd_kafka_flush(p.get(), 30000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_error_t* commit = rd_kafka_commit_transaction(p.get(), 30000);
+  INFO((commit ? rd_kafka_error_string(commit) : "committed"));
+  CHECK(commit == nullptr);
+  if (commit) rd_kafka_error_destroy(commit);
+  std::map<std::string, int> copies;
+  for (const auto& [offset, value] : read_all(mock, "read_uncommitted", 3000)) copies[value]++;
+  int duplicated = 0;
+  for (const auto& [value, n] : copies) duplicated += n > 1 ? 1 : 0;
+  INFO("sent " << sent << ", distinct " << copies.size() << ", duplicated " << duplicated);
+  CHECK(static_cast<int>(copies.size()) == sent);
+  CHECK(duplicated > 0);
 }
