@@ -242,6 +242,12 @@ Partition* Broker::leader_partition(const TopicPartition& tp, Errc* error) {
 
 std::unique_ptr<Response> Broker::produce(const ProduceRequest& r) {
   auto resp = std::make_unique<ProduceResponse>();
+  if (auto injected = cluster_->request_errors.next(ApiKey::kProduce)) {
+    // Answered with the error, nothing appended (as librdkafka's mock does).
+    for (const auto& pd : r.partitions) resp->partitions.push_back({pd.tp, injected->error});
+    resp->close_connection = injected->disconnect;
+    return resp;
+  }
   const sim::SimTime deadline = sim::now() + sim::milliseconds(r.timeout_ms);
   for (const auto& pd : r.partitions) {
     Errc error = Errc::kNone;

@@ -82,6 +82,7 @@ std::vector<int32_t> Cluster::bootstrap() const {
 }
 
 InvariantMonitor& Cluster::invariants() { return shared_->invariants; }
+RequestErrorInjection& Cluster::request_errors() { return shared_->request_errors; }
 
 const MetadataImage& Cluster::committed_metadata() const { return shared_->truth; }
 

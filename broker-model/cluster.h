@@ -10,6 +10,7 @@
 
 #include "broker-model/bugs.h"
 #include "broker-model/config_catalog.h"
+#include "broker-model/request_error_injection.h"
 #include "sim/simulation.h"
 
 namespace kafkasim::kafka {
@@ -64,6 +65,8 @@ class Cluster {
   std::vector<int32_t> bootstrap() const;
 
   InvariantMonitor& invariants();
+  // Errors the brokers answer requests with (scenario key request_errors).
+  RequestErrorInjection& request_errors();
   // The committed metadata as the controller applied it (ground truth).
   const MetadataImage& committed_metadata() const;
   // Names of the model invariants broken so far, each once, in the order

@@ -13,6 +13,7 @@
 #include "broker-model/cluster.h"
 #include "broker-model/invariants.h"
 #include "broker-model/metadata.h"
+#include "broker-model/request_error_injection.h"
 
 namespace kafkasim::kafka {
 
@@ -25,6 +26,7 @@ class ClusterState {
   MetadataImage truth;             // committed metadata, applied in order
   InvariantMonitor invariants;
   QuorumInvariants quorum_invariants;
+  RequestErrorInjection request_errors;  // survives broker restarts, as the mock's error stacks
   std::map<int32_t, int32_t> broker_node;  // broker id -> sim node id
   std::map<int32_t, int32_t> node_broker;  // sim node id -> broker id
   std::vector<int32_t> controller_nodes;  // controller id N -> sim node, at [N-1]

@@ -303,6 +303,11 @@ void Producer::sender_loop(TopicPartition tp) {
       } else {
         fail(f.batch, error);
         sequence_gap |= f.batch.base_sequence >= 0;
+        // librdkafka (conformance table, docs/real-clients.md): after a
+        // sequenced batch fails for good with nothing else in flight, the
+        // next batch starts a new sequence (an epoch bump, KIP-360) instead
+        // of running into the gap with OUT_OF_ORDER_SEQUENCE_NUMBER.
+        if (f.batch.base_sequence >= 0 && inflight.empty() && !error_round) reset_producer_id();
       }
     }
     if (inflight.empty()) sequence_gap = false;

@@ -68,6 +68,9 @@ struct Response : sim::Message {
   explicit Response(ApiKey api) : api(api) {}
   ApiKey api;
   int64_t correlation_id = 0;
+  // The server closes the connection instead of sending this response (an
+  // injected transport error, request_error_injection.h).
+  bool close_connection = false;
   std::string describe() const override { return std::string(api_name(api)) + " response"; }
 };
 

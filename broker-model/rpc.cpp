@@ -106,6 +106,10 @@ void serve(sim::Node& node, int port, Handler handler) {
           auto& request = static_cast<Request&>(*got.message);
           std::unique_ptr<Response> response = (*shared)(request, socket.peer_node());
           if (!response) continue;
+          if (response->close_connection) {
+            socket.close();
+            return;
+          }
           response->correlation_id = request.correlation_id;
           if (!socket.send(std::move(response))) return;
         }

@@ -25,6 +25,7 @@ const char* errc_name(Errc e) {
     case Errc::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
     case Errc::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
     case Errc::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
+    case Errc::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
     case Errc::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case Errc::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errc::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";

@@ -43,6 +43,7 @@ enum class Errc : int16_t {
   kUnknownMemberId = 25,
   kInvalidSessionTimeout = 26,
   kRebalanceInProgress = 27,
+  kTopicAuthorizationFailed = 29,
   kNotController = 41,
   kOutOfOrderSequenceNumber = 45,
   kDuplicateSequenceNumber = 46,

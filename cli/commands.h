@@ -15,6 +15,8 @@ int run_command(const Args& args);
 int check_command(const Args& args);
 int replay_command(const Args& args);
 int list_command(const Args& args);
+// `kafkasim real`: real librdkafka clients (real-clients/, docs/real-clients.md).
+int real_command(const Args& args);
 // `kafkasim help [COMMAND]`.
 int help_command(const Args& args);
 

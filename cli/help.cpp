@@ -27,6 +27,7 @@ constexpr const char* kTop =
     "  kafkasim check HISTORY.jsonl [--allow NAME,...] [--ww-deps] [--json] [--compaction]\n"
     "  kafkasim replay RESULT.json\n"
     "  kafkasim list [scenarios | faults | bugs | checkers]\n"
+    "  kafkasim real SCENARIO.json [--bootstrap HOST:PORT[,...]] [--out DIR] [--json] [--quiet]\n"
     "  kafkasim help [COMMAND]\n"
     "  kafkasim --version\n"
     "\n"
@@ -35,6 +36,7 @@ constexpr const char* kTop =
     "  check   check a history file (JSON Lines, Jepsen's Kafka format) for anomalies\n"
     "  replay  run a recorded result again and compare trace hashes (determinism)\n"
     "  list    list the shipped scenarios, fault kinds, planted bugs and checkers\n"
+    "  real    run the scenario's workload with real librdkafka clients (mock or real cluster)\n"
     "  help    print the help of a command\n"
     "\n";
 
@@ -122,6 +124,27 @@ constexpr const char* kList =
     "No argument lists all four.\n"
     "\n";
 
+constexpr const char* kReal =
+    "usage: kafkasim real SCENARIO.json [--bootstrap HOST:PORT[,...]] [--out DIR] [--json] [--quiet]\n"
+    "\n"
+    "Runs the scenario's queue workload with real librdkafka producers and consumers, records\n"
+    "the history in the same format, checks it with the same checker and judges it against\n"
+    "the expect block. The target is librdkafka's embedded mock cluster (in-process, the\n"
+    "scenario's brokers and topics) unless --bootstrap names a real cluster; the scenario's\n"
+    "client settings (workload.producer/consumer, real.client_config) go to librdkafka as\n"
+    "they are. Faults the target cannot inject are refused (exit 2), each named. Wall-clock\n"
+    "time: the run is not reproducible bit for bit, and replay refuses its result.\n"
+    "\n"
+    "options:\n"
+    "  --bootstrap B  a real Kafka-compatible cluster; faults need real.fault_commands\n"
+    "  --out DIR      write DIR/<scenario>/seed-<N>/ (result.json, history.jsonl, report.txt, ...)\n"
+    "  --json         print the result as one JSON object on stdout\n"
+    "  --quiet, -q    nothing on stderr but errors\n"
+    "\n"
+    "docs/real-clients.md: the fault mapping, the mock cluster's known limits, the\n"
+    "conformance table of librdkafka against the simulator's producer.\n"
+    "\n";
+
 }  // namespace
 
 void print_help() {
@@ -135,6 +158,7 @@ bool print_command_help(const std::string& command) {
   if (command == "run") std::fputs(kRun, stdout);
   else if (command == "replay") std::fputs(kReplay, stdout);
   else if (command == "list") std::fputs(kList, stdout);
+  else if (command == "real") std::fputs(kReal, stdout);
   else if (command == "check") return check_command({"--help"}) == 0;
   else return false;
   std::fputs(kExitCodes, stdout);
@@ -148,7 +172,7 @@ int help_command(const Args& args) {
   }
   if (args.size() > 1) return usage_error("help", "one command at most");
   if (print_command_help(args[0])) return 0;
-  return usage_error("help", "unknown command \"" + args[0] + "\" (run, check, replay, list)");
+  return usage_error("help", "unknown command \"" + args[0] + "\" (run, check, replay, list, real)");
 }
 
 int usage_error(const std::string& command, const std::string& what) {

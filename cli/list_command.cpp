@@ -80,6 +80,7 @@ const char* fault_description(harness::FaultKind k) {
     case harness::FaultKind::heal: return "ends every partition and clog";
     case harness::FaultKind::clog: return "adds latency_ms to every message on the node's links, or between groups";
     case harness::FaultKind::clock_skew: return "the node's clock runs ahead or behind (offset_ms) and fast or slow (drift_ppm)";
+    case harness::FaultKind::move_leader: return "target broker becomes the leader of partition (kafkasim real, mock cluster only)";
   }
   return "";
 }

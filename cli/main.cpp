@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     if (cmd == "check") return check_command(args);
     if (cmd == "replay") return replay_command(args);
     if (cmd == "list") return list_command(args);
+    if (cmd == "real") return real_command(args);
     if (cmd == "help") return help_command(args);
     if (cmd == "--help" || cmd == "-h") {
       print_help();

@@ -82,6 +82,11 @@ int replay_command(const Args& args) {
   } catch (const harness::ResultError& e) {
     return input_error(e.what());
   }
+  if (!recorded.parameters.value("reproducible", true)) {
+    return input_error(*result_path + ": this result comes from `kafkasim real` (real clients on the wall clock), "
+                       "which is not reproducible bit for bit: there is no trace to replay; run `" + recorded.repro +
+                       "` again instead");
+  }
   if (recorded.trace_hash.empty()) {
     return input_error(*result_path + ": the result has no trace hash to compare (the run never finished" +
                        (recorded.harness_error ? ": " + recorded.harness_error->message : std::string()) + ")");

@@ -346,6 +346,10 @@ int run_command(const Args& args) {
     std::fprintf(stderr, "kafkasim run: %s\n", e.what());
     return 2;
   }
+  if (auto why = harness::unsupported_by_simulator(scenario)) {
+    std::fprintf(stderr, "kafkasim run: %s: %s\n", a.scenario_path.c_str(), why->c_str());
+    return 2;
+  }
 
   // One seed (--seed, or the scenario's): its folder is always written.
   const bool single = !a.seeds;

@@ -70,6 +70,12 @@ void FaultInjector::log(std::string action, const Fault* fault, const std::strin
   log_.push_back(std::move(e));
 }
 
+void FaultInjector::log_other(FaultLogEntry e) {
+  e.time_ms = sim::to_ms(sim_.now());
+  sim_.record(sim::kNoNode, "fault " + e.action + " " + e.kind + " " + e.target + ": " + e.note);
+  log_.push_back(std::move(e));
+}
+
 std::optional<std::vector<FaultInjector::Link>> FaultInjector::links_of(const Fault& fault,
                                                                           std::vector<std::int32_t>* nodes,
                                                                           std::string* why) {
@@ -209,6 +215,10 @@ bool FaultInjector::inject(const Fault& fault, int id, const std::string& source
     case FaultKind::clog:
     case FaultKind::heal:
       break;  // handled above
+    case FaultKind::move_leader:
+      // unsupported_by_simulator() refuses such scenarios before a run.
+      note = "no effect: the simulator cannot force a leader";
+      break;
   }
   log("inject", &fault, target, applied.nodes, false, std::move(note), source);
   active_.emplace(id, std::move(applied));
@@ -256,6 +266,7 @@ void FaultInjector::revert(int id) {
     case FaultKind::restart:
     case FaultKind::resume:
     case FaultKind::heal:
+    case FaultKind::move_leader:
       return;  // nothing to undo
   }
   log("revert", &fault, target, applied.nodes, false, std::move(note), applied.source);

@@ -88,6 +88,9 @@ class FaultInjector {
   void recover();
 
   const std::vector<FaultLogEntry>& log() const { return log_; }
+  // Logs (and traces) an action that is not a Fault: request errors
+  // (request_errors_schedule.h). Its time is now.
+  void log_other(FaultLogEntry e);
 
  private:
   using Link = std::pair<std::int32_t, std::int32_t>;

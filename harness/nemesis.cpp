@@ -93,6 +93,7 @@ std::vector<Fault> draw_nemesis_schedule(const Nemesis& nemesis, const NemesisPo
       case FaultKind::restart:
       case FaultKind::resume:
       case FaultKind::heal:
+      case FaultKind::move_leader:
         throw std::invalid_argument("nemesis kind " + std::string(to_string(kind)) + " does not revert itself");
     }
     active.push_back(Active{t + *f.duration_ms, *f.target});

@@ -11,7 +11,7 @@
 namespace kafkasim::harness {
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kFaultNames = {{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultNames = {{
     {FaultKind::crash, "crash"},
     {FaultKind::power_loss, "power-loss"},
     {FaultKind::restart, "restart"},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kFaultNames = {{
     {FaultKind::heal, "heal"},
     {FaultKind::clog, "clog"},
     {FaultKind::clock_skew, "clock-skew"},
+    {FaultKind::move_leader, "move-leader"},
 }};
 
 std::vector<std::string> schema_enum(const char* def) {

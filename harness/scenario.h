@@ -17,6 +17,7 @@
 
 #include "broker-model/config_catalog.h"
 #include "harness/scenario_error.h"
+#include "harness/scenario_real.h"
 #include "harness/scenario_target.h"
 
 namespace kafkasim::harness {
@@ -66,7 +67,9 @@ struct WorkloadSpec {
   bool operator==(const WorkloadSpec&) const = default;
 };
 
-enum class FaultKind { crash, power_loss, restart, pause, resume, partition, heal, clog, clock_skew };
+// move_leader: only `kafkasim real` on librdkafka's mock cluster can do it
+// (the simulator refuses it: unsupported_by_simulator()).
+enum class FaultKind { crash, power_loss, restart, pause, resume, partition, heal, clog, clock_skew, move_leader };
 std::string_view to_string(FaultKind k);                    // "power-loss", ...
 std::optional<FaultKind> parse_fault_kind(std::string_view s);
 const std::vector<FaultKind>& all_fault_kinds();
@@ -86,6 +89,7 @@ struct Fault {
   std::int64_t offset_ms = 0;               // clock-skew: local clock offset
   double drift_ppm = 0;                     // clock-skew: local clock drift rate
   bool torn = false;                        // power-loss: the last unflushed write is torn
+  std::string partition;                    // move-leader: "TOPIC/P" whose leadership moves to target
   bool operator==(const Fault&) const = default;
 };
 
@@ -124,10 +128,12 @@ struct Scenario {
   std::int64_t recovery_ms = 10000;
   std::vector<std::string> bugs;  // names from known_bug_names()
   Expect expect;
+  std::vector<RequestErrors> request_errors;  // in file order (harness/scenario_real.h)
+  RealSpec real;
 
   // The scenario in canonical form: every key (sorted by name, as
-  // nlohmann::json keeps them), defaults filled, every configuration
-  // setting listed. parse_scenario of its dump() gives an
+  // nlohmann::json keeps them; request_errors and real only when not
+  // empty), defaults filled, every configuration setting listed. parse_scenario of its dump() gives an
   // equal Scenario.
   nlohmann::json to_json() const;
   bool operator==(const Scenario&) const = default;

@@ -179,6 +179,7 @@ void check_references(const Scenario& s, const std::string& file) {
   check_workload(s, file);
   check_faults(s, file);
   check_bugs(s, file);
+  check_real_references(s, file);
 }
 
 }  // namespace kafkasim::harness

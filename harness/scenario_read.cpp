@@ -177,6 +177,7 @@ Fault read_fault(const Reader& r, const json& j, const std::string& path) {
   f.offset_ms = j.value("offset_ms", std::int64_t{0});
   f.drift_ppm = j.value("drift_ppm", 0.0);
   f.torn = j.value("torn", false);
+  f.partition = j.value("partition", std::string());
   return f;
 }
 
@@ -234,6 +235,8 @@ Scenario read_scenario(const json& doc, const std::string& file) {
   s.recovery_ms = doc.value("recovery_ms", std::int64_t{10000});
   s.bugs = doc.value("bugs", std::vector<std::string>{});
   if (doc.contains("expect")) s.expect = read_expect(r, doc["expect"]);
+  s.request_errors = read_request_errors(doc, file);
+  s.real = read_real(doc);
   return s;
 }
 

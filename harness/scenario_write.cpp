@@ -27,6 +27,7 @@ json fault_json(const Fault& f) {
     j["drift_ppm"] = f.drift_ppm;
   }
   if (f.kind == FaultKind::power_loss) j["torn"] = f.torn;
+  if (f.kind == FaultKind::move_leader) j["partition"] = f.partition;
   return j;
 }
 
@@ -95,6 +96,10 @@ json Scenario::to_json() const {
     j["workload"]["record_keys"] = workload.record_keys;
     j["workload"]["tombstone_ratio"] = workload.tombstone_ratio;
   }
+  // Absent when empty, so that scenarios without them keep their
+  // canonical form (and fingerprint) of before these keys existed.
+  if (!request_errors.empty()) j["request_errors"] = request_errors_json(request_errors);
+  if (real != RealSpec{}) j["real"] = real_json(real);
   return j;
 }
 

@@ -21,6 +21,8 @@ std::vector<fs::path> shipped_scenarios() {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
+    // scenarios/real/ is for `kafkasim real` (tests/real-clients/ runs it).
+    if (it->path().parent_path().filename() == "real") continue;
     if (it->is_regular_file() && it->path().extension() == ".json" && it->path().filename() != "scenario.schema.json") {
       files.push_back(it->path());
     }

@@ -14,6 +14,8 @@ namespace {
 std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(KAFKASIM_SOURCE_DIR) + "/scenarios")) {
+    // scenarios/real/ is for `kafkasim real` (tests/real-clients/ runs it).
+    if (entry.path().parent_path().filename() == "real") continue;
     if (entry.path().extension() == ".json" && entry.path().filename() != "scenario.schema.json") {
       files.push_back(entry.path().string());
     }
