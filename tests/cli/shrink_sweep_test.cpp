@@ -10,7 +10,9 @@ using namespace kafkasim::cli::test;
 
 namespace {
 
-const std::string kNemesis = std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/replication/random-nemesis.json";
+// A planted bug that breaks the run whatever the seed, in a scenario that
+// expects a valid run: every seed fails its expectations.
+const std::string kFailing = std::string(KAFKASIM_SOURCE_DIR) + "/tests/fixtures/hw-truncation-expected-valid.json";
 const std::string kBug = std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/bugs/no-dedup-window.json";
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -23,29 +25,28 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("a single seed that fails with --out is shrunk to a minimal.json that fails the same way", "[model]") {
   TempDir dir;
-  // The safe configuration with a planted bug: seed 5 loses consistency.
-  Output o = run_kafkasim({"run", kNemesis, "--seed", "5", "--bug", "hw-truncation", "--out", dir.path()});
+  Output o = run_kafkasim({"run", kFailing, "--seed", "5", "--out", dir.path()});
   INFO(o.out << o.err);
   REQUIRE(o.code == 1);
-  const std::string minimal = dir.path("random-nemesis/seed-5/minimal.json");
+  const std::string minimal = dir.path("hw-truncation-expected-valid/seed-5/minimal.json");
   REQUIRE(fs::is_regular_file(minimal));
   CHECK(o.out.find("  minimal: " + minimal) != std::string::npos);
-  CHECK(o.out.find("shrink: keeps inconsistent-offsets") != std::string::npos);
+  CHECK(o.out.find("shrink: keeps invariant:acked-write-on-leader") != std::string::npos);
   CHECK(slurp(minimal).find("\"nemesis\"") == std::string::npos);
 
   // The file alone (its own seed, its own bugs) reproduces the failure.
   Output again = run_kafkasim({"run", minimal});
   INFO(again.out);
   CHECK(again.code == 1);
-  CHECK(again.out.find("inconsistent-offsets") != std::string::npos);
+  CHECK(again.out.find("invariant acked-write-on-leader") != std::string::npos);
 }
 
 TEST_CASE("with no-shrink no minimal.json is written, and a run as expected is shrunk only when asked", "[model]") {
   TempDir dir;
-  Output o = run_kafkasim({"run", kNemesis, "--seed", "5", "--bug", "hw-truncation", "--out", dir.path(), "--no-shrink"});
+  Output o = run_kafkasim({"run", kFailing, "--seed", "5", "--out", dir.path(), "--no-shrink"});
   CHECK(o.code == 1);
-  CHECK(fs::is_directory(dir.path("random-nemesis/seed-5")));
-  CHECK_FALSE(fs::exists(dir.path("random-nemesis/seed-5/minimal.json")));
+  CHECK(fs::is_directory(dir.path("hw-truncation-expected-valid/seed-5")));
+  CHECK_FALSE(fs::exists(dir.path("hw-truncation-expected-valid/seed-5/minimal.json")));
 
   // A scenario that demonstrates a bug meets its expectations: nothing to shrink unless asked.
   o = run_kafkasim({"run", kBug, "--out", dir.path()});
@@ -65,19 +66,18 @@ TEST_CASE("the shrink budget is a positive number of runs", "[model]") {
 
 TEST_CASE("a sweep with --out writes DIR/junit.xml and DIR/summary.md with one test case per seed", "[model]") {
   TempDir dir;
-  Output o = run_kafkasim({"run", kNemesis, "--seeds", "1..6", "--jobs", "2", "--bug", "hw-truncation", "--out",
-                           dir.path(), "--quiet"});
+  Output o = run_kafkasim({"run", kFailing, "--seeds", "1..3", "--jobs", "2", "--out", dir.path(), "--quiet"});
   INFO(o.err);
   REQUIRE(o.code == 1);
   const std::string xml = slurp(dir.path("junit.xml"));
-  CHECK(count(xml, "<testcase ") == 6);
-  CHECK(count(xml, "<failure ") == 1);
-  CHECK(xml.find("random-nemesis seed 5\"") != std::string::npos);
-  CHECK(xml.find("repro: kafkasim run " + kNemesis + " --seed 5 --bug hw-truncation") != std::string::npos);
-  CHECK(xml.find("report: " + dir.path("random-nemesis/seed-5")) != std::string::npos);
+  CHECK(count(xml, "<testcase ") == 3);
+  CHECK(count(xml, "<failure ") == 3);
+  CHECK(xml.find("hw-truncation-expected-valid seed 2\"") != std::string::npos);
+  CHECK(xml.find("repro: kafkasim run " + kFailing + " --seed 2") != std::string::npos);
+  CHECK(xml.find("report: " + dir.path("hw-truncation-expected-valid/seed-2")) != std::string::npos);
   const std::string md = slurp(dir.path("summary.md"));
-  CHECK(md.find("## kafkasim sweep: 1 of 6 runs did not meet their expectations") == 0);
-  CHECK(md.find("| inconsistent-offsets | 5 |") != std::string::npos);
+  CHECK(md.find("## kafkasim sweep: 3 of 3 runs did not meet their expectations") == 0);
+  CHECK(md.find("acked-write-on-leader") != std::string::npos);
   // A sweep does not shrink unless asked (a broken build could fail every seed).
-  CHECK_FALSE(fs::exists(dir.path("random-nemesis/seed-5/minimal.json")));
+  CHECK_FALSE(fs::exists(dir.path("hw-truncation-expected-valid/seed-2/minimal.json")));
 }
