@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the scenario suite: every scenario file under scenarios/ (not the
-# schema), each for its own seed, with the results in out/.
+# schema, and not scenarios/real/, which is for `kafkasim real` and real
+# librdkafka clients: docs/real-clients.md), each for its own seed, with the
+# results in out/.
 #
 #   ./scripts/suite.sh        each scenario for the seed in its file
 #   ./scripts/suite.sh N      each scenario for seeds 1..N, one job per CPU
@@ -19,7 +21,7 @@ fi
 ./scripts/install-deps.sh
 ./scripts/build.sh
 
-mapfile -t scenarios < <(find scenarios -name '*.json' ! -name 'scenario.schema.json' | sort)
+mapfile -t scenarios < <(find scenarios -name '*.json' ! -name 'scenario.schema.json' ! -path 'scenarios/real/*' | sort)
 if [ ${#scenarios[@]} -eq 0 ]; then
   echo "suite: no scenarios under scenarios/ yet"
   exit 0
