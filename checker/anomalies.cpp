@@ -34,6 +34,12 @@ const std::vector<std::pair<std::string, std::string_view>>& table() {
        "or reads a key's records out of offset order"},
       {"compaction-early-delete",
        "compacted topic: a tombstone vanished before delete.retention.ms had passed since it was written"},
+      // The ride-sharing checker's (checker/ride_sharing.h; ride-sharing workload).
+      {"double-booked-driver", "ride-sharing: a driver's trip started while another of its trips was still active"},
+      {"double-charge", "ride-sharing: the payment gateway's ledger charged one trip twice or more"},
+      {"missing-charge", "ride-sharing: a completed trip the payment gateway never charged, after recovery"},
+      {"charge-without-trip", "ride-sharing: the payment gateway charged a trip that never completed"},
+      {"lost-request", "ride-sharing: a request acknowledged to its rider that never got a match, rejection or cancellation"},
   };
   return t;
 }
