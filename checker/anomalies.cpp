@@ -34,6 +34,11 @@ const std::vector<std::pair<std::string, std::string_view>>& table() {
        "or reads a key's records out of offset order"},
       {"compaction-early-delete",
        "compacted topic: a tombstone vanished before delete.retention.ms had passed since it was written"},
+      // The ML pipeline checker's (checker/ml_check.h; ml-pipeline workload).
+      {"missing-prediction", "an acknowledged sensor reading has no prediction"},
+      {"duplicate-prediction", "a sensor reading has two or more predictions"},
+      {"unknown-model-version", "a prediction names a model version not published before it was made"},
+      {"stale-model", "a prediction used an older model well after a newer version was published and the system had recovered"},
   };
   return t;
 }

@@ -207,6 +207,18 @@ checker::CompactionOptions compaction_options(const Scenario& s, const std::set<
   return o;
 }
 
+// Each fault's window [at, revert), or to the end of the fault phase when
+// it is not reverted before then.
+std::vector<std::pair<std::int64_t, std::int64_t>> disturbed_windows(const std::vector<TimedFault>& faults,
+                                                                      std::int64_t duration_ms) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> w;
+  for (const TimedFault& f : faults) {
+    const std::int64_t end = f.fault.duration_ms ? std::min(duration_ms, f.fault.at_ms + *f.fault.duration_ms) : duration_ms;
+    w.emplace_back(f.fault.at_ms, std::max(end, f.fault.at_ms));
+  }
+  return w;
+}
+
 }  // namespace
 
 std::string repro_line(const std::string& scenario_path, std::uint64_t seed,
@@ -392,9 +404,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       if (checker::is_anomaly_name(a)) allow.insert(a);
     }
     copts.allow = allow;
-    auto verdict = std::make_shared<checker::Verdict>(scenario.workload.kind == "compacted-kv"
-                                                          ? checker::check_compaction(history, compaction_options(scenario, allow))
-                                                          : checker::check(history, copts));
+    std::shared_ptr<checker::Verdict> verdict = workload->own_verdict(allow, disturbed_windows(faults, scenario.duration_ms));
+    if (!verdict) {
+      verdict = std::make_shared<checker::Verdict>(scenario.workload.kind == "compacted-kv"
+                                                       ? checker::check_compaction(history, compaction_options(scenario, allow))
+                                                       : checker::check(history, copts));
+    }
+    r.figures = workload->figures();
+    for (reports::TimeSeries& s : workload->series()) r.series.push_back(std::move(s));
     for (const auto& [name, witnesses] : verdict->anomalies) {
       r.anomalies[name] = static_cast<std::int64_t>(witnesses.size());
     }

@@ -95,6 +95,7 @@ json Scenario::to_json() const {
     j["workload"]["record_keys"] = workload.record_keys;
     j["workload"]["tombstone_ratio"] = workload.tombstone_ratio;
   }
+  if (workload.kind == "ml-pipeline") j["workload"]["ml"] = harness::to_json(workload.ml);
   return j;
 }
 

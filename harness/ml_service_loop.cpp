@@ -1,0 +1,64 @@
+#include <memory>
+
+#include "broker-model/group_consumer.h"
+#include "broker-model/producer.h"
+#include "harness/ml_services.h"
+#include "harness/ml_shared.h"
+
+namespace kafkasim::harness::ml {
+
+namespace {
+
+struct ServiceClient {
+  std::shared_ptr<void> state;
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::unique_ptr<kafka::GroupConsumer> group;
+  std::unique_ptr<kafka::Producer> producer;
+};
+
+// Produces `out` until each is acknowledged or possibly written.
+void produce_all(kafka::Producer& producer, const std::vector<Output>& out) {
+  std::vector<std::shared_ptr<kafka::Delivery>> pending;
+  for (const Output& o : out) pending.push_back(producer.send(o.tp, o.key, o.value));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    for (;;) {
+      pending[i]->wait();
+      if (pending[i]->report().status != kafka::DeliveryReport::Status::kNotPersisted) break;
+      sim::sleep_for(sim::milliseconds(100));
+      pending[i] = producer.send(out[i].tp, out[i].key, out[i].value);
+    }
+  }
+}
+
+}  // namespace
+
+void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& group_id,
+                 const std::string& input, std::shared_ptr<void> state, Transform transform, Ready ready) {
+  auto client = std::make_shared<ServiceClient>();
+  client->state = std::move(state);
+  const kafka::Config config = shared->consumer_config(group_id);
+  client->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, config);
+  client->group = std::make_unique<kafka::GroupConsumer>(n, shared->bootstrap, config, *client->consumer);
+  client->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
+  n.set_state(client);
+  ServiceClient* c = client.get();
+  const int64_t interval = shared->ml.commit_interval_ms;
+  n.spawn("service", [shared, c, input, interval, transform = std::move(transform), ready = std::move(ready)] {
+    c->group->subscribe({input}, kafka::RebalanceListener{});
+    int64_t last_commit = shared->now_ms();
+    for (;;) {
+      if (ready && !ready()) {
+        sim::sleep_for(sim::milliseconds(50));
+        continue;
+      }
+      const auto records = c->group->poll(sim::milliseconds(100));
+      if (!records.empty()) produce_all(*c->producer, transform(records));
+      if (shared->now_ms() - last_commit >= interval) {
+        c->group->commit_sync();
+        last_commit = shared->now_ms();
+      }
+    }
+  });
+}
+
+}  // namespace kafkasim::harness::ml
