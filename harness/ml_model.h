@@ -37,8 +37,8 @@ struct Model {
 };
 
 struct SgdOptions {
-  int epochs = 40;
-  double learning_rate = 0.2;
+  int epochs = 200;
+  double learning_rate = 0.02;
 };
 
 // One SGD pass over `data` in order: w -= lr * (p - y) * x per example.
