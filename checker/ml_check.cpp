@@ -132,9 +132,12 @@ nlohmann::ordered_json ml_figures(const MlRun& run) {
     const MlReading& r = *it->second;
     latency.push_back(p.time_ms - r.time_ms);
     const bool ok = (p.probability >= 0.5 ? 1 : 0) == r.label;
-    if (run.drift_at_ms < 0 || r.time_ms < run.drift_at_ms) before_drift.add(ok);
-    else if (p.version <= drift_version) after_drift_old.add(ok);
-    else after_retraining.add(ok);
+    const bool drifted = run.drift_at_ms >= 0 && r.time_ms >= run.drift_at_ms;
+    // A reading from before the drift that a retrained model scored
+    // (it waited out a fault) says nothing about either model: not counted.
+    if (!drifted && (run.drift_at_ms < 0 || p.version <= drift_version)) before_drift.add(ok);
+    else if (drifted && p.version <= drift_version) after_drift_old.add(ok);
+    else if (drifted) after_retraining.add(ok);
   }
   nlohmann::ordered_json f;
   f["latency_p50_ms"] = quantile(latency, 0.5);

@@ -72,9 +72,11 @@ const std::vector<std::string>& ml_anomaly_names();
 Verdict check_ml(const MlRun& run, const MlOptions& options);
 
 // The run's figures (result.json "figures"): end-to-end latency p50/p99
-// (reading to prediction, ms), the accuracy of predictions by the model
-// version in use at the drift, after the drift by the old versions, and by
-// versions published after the drift, the number of predictions per version.
+// (reading to prediction, ms); accuracy against the labels of readings
+// from before the drift scored by the versions published by then, of
+// readings from after it scored by those old versions, and of readings
+// from after it scored by versions published later (retrained); the
+// number of predictions per version.
 nlohmann::ordered_json ml_figures(const MlRun& run);
 
 // The q-quantile (0..1) of `values` by nearest rank; 0 for none.

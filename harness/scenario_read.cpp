@@ -110,7 +110,7 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
