@@ -188,9 +188,13 @@ void trainer_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
 }
 
 void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
-  Reader* r = make_reader(shared, n, {});
-  n.spawn("auditor", [shared, r] {
+  auto state = std::make_shared<Reader>();
+  n.set_state(state);
+  Reader* r = state.get();
+  n.spawn("auditor", [shared, r, &n] {
     while (!shared->final_reads) sim::sleep_for(sim::milliseconds(500));
+    // A consumer made when the final reads begin, with fresh metadata.
+    r->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, shared->consumer_config(""));
     const auto tps = shared->partitions_of(kPredictionsTopic);
     r->consumer->assign(tps);
     for (const auto& tp : tps) r->consumer->seek(tp, 0);

@@ -14,18 +14,24 @@ struct ServiceClient {
   std::unique_ptr<kafka::Consumer> consumer;
   std::unique_ptr<kafka::GroupConsumer> group;
   std::unique_ptr<kafka::Producer> producer;
+  std::vector<std::unique_ptr<kafka::Producer>> retired;  // replaced producers, kept for their fibers
 };
 
-// Produces `out` until each is acknowledged or possibly written.
-void produce_all(kafka::Producer& producer, const std::vector<Output>& out) {
+// Produces `out` until each is acknowledged. An outcome that is not known
+// (possibly written) is sent again: at-least-once may repeat, never lose.
+// After a failure the producer is replaced, as Kafka Streams does when a
+// task's producer fails: a fresh producer id, no stuck sequence state.
+void produce_all(const std::shared_ptr<Shared>& shared, sim::Node& n, ServiceClient& c, const std::vector<Output>& out) {
   std::vector<std::shared_ptr<kafka::Delivery>> pending;
-  for (const Output& o : out) pending.push_back(producer.send(o.tp, o.key, o.value));
+  for (const Output& o : out) pending.push_back(c.producer->send(o.tp, o.key, o.value));
   for (std::size_t i = 0; i < out.size(); ++i) {
     for (;;) {
       pending[i]->wait();
-      if (pending[i]->report().status != kafka::DeliveryReport::Status::kNotPersisted) break;
+      if (pending[i]->report().status == kafka::DeliveryReport::Status::kPersisted) break;
       sim::sleep_for(sim::milliseconds(100));
-      pending[i] = producer.send(out[i].tp, out[i].key, out[i].value);
+      c.retired.push_back(std::move(c.producer));
+      c.producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
+      for (std::size_t j = i; j < out.size(); ++j) pending[j] = c.producer->send(out[j].tp, out[j].key, out[j].value);
     }
   }
 }
@@ -43,7 +49,7 @@ void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std:
   n.set_state(client);
   ServiceClient* c = client.get();
   const int64_t interval = shared->ml.commit_interval_ms;
-  n.spawn("service", [shared, c, input, interval, transform = std::move(transform), ready = std::move(ready)] {
+  n.spawn("service", [shared, c, &n, input, interval, transform = std::move(transform), ready = std::move(ready)] {
     c->group->subscribe({input}, kafka::RebalanceListener{});
     int64_t last_commit = shared->now_ms();
     for (;;) {
@@ -52,7 +58,7 @@ void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std:
         continue;
       }
       const auto records = c->group->poll(sim::milliseconds(100));
-      if (!records.empty()) produce_all(*c->producer, transform(records));
+      if (!records.empty()) produce_all(shared, n, *c, transform(records));
       if (shared->now_ms() - last_commit >= interval) {
         c->group->commit_sync();
         last_commit = shared->now_ms();
