@@ -213,6 +213,8 @@ std::unique_ptr<Response> Broker::handle(Request& request) {
       return txn_coordinator_.end_txn(static_cast<EndTxnRequest&>(request));
     case ApiKey::kWriteTxnMarkers:
       return write_txn_markers(static_cast<WriteTxnMarkersRequest&>(request));
+    case ApiKey::kAddOffsetsToTxn:
+      return txn_coordinator_.add_offsets(static_cast<AddOffsetsToTxnRequest&>(request));
     case ApiKey::kListOffsets: {
       auto& r = static_cast<ListOffsetsRequest&>(request);
       return at_leader<ListOffsetsResponse>(r.tp, [&](Partition& p) { return p.list_offsets(r); });

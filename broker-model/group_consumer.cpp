@@ -247,6 +247,8 @@ bool GroupConsumer::fetch_committed(const std::vector<TopicPartition>& partition
     auto req = std::make_unique<OffsetFetchRequest>();
     req->group_id = group_id_;
     req->partitions = partitions;
+    // As the Java consumer: read_committed asks for stable offsets (KIP-447).
+    req->require_stable = config_.get_string("isolation.level") == "read_committed";
     auto resp = rpc->call<OffsetFetchResponse>(std::move(req), sim::now() + kRequestBound);
     if (!resp || resp->error != Errc::kNone) {
       handle_group_error(resp ? resp->error : Errc::kRequestTimedOut);
@@ -258,13 +260,15 @@ bool GroupConsumer::fetch_committed(const std::vector<TopicPartition>& partition
       if (!awaiting_offsets_.count(tp)) ready.push_back(tp);
     }
     for (const auto& d : resp->partitions) {
-      if (!awaiting_offsets_.count(d.tp)) continue;
+      // UNSTABLE_OFFSET_COMMIT: still awaiting; the next poll asks again.
+      if (!awaiting_offsets_.count(d.tp) || d.error != Errc::kNone) continue;
       awaiting_offsets_.erase(d.tp);
       ready.push_back(d.tp);
     }
     std::sort(ready.begin(), ready.end());
     consumer_.assign(ready);
     for (const auto& d : resp->partitions) {
+      if (d.error != Errc::kNone) continue;
       if (d.offset >= 0) {
         consumer_.seek(d.tp, d.offset);
         committed_[d.tp] = d.offset;

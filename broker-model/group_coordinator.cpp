@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "broker-model/broker.h"
+#include "broker-model/transaction_index.h"
 
 namespace kafkasim::kafka {
 namespace {
@@ -23,6 +24,11 @@ Errc coordinator_error(Errc produce_error) {
     case Errc::kNotEnoughReplicasAfterAppend:
       return Errc::kCoordinatorNotAvailable;
     case Errc::kRequestTimedOut: return Errc::kRequestTimedOut;
+    // A TxnOffsetCommit's write, as the partition judged the producer.
+    case Errc::kInvalidProducerEpoch:
+    case Errc::kProducerFenced:
+      return Errc::kProducerFenced;
+    case Errc::kInvalidTxnState: return Errc::kInvalidTxnState;
     default: return Errc::kNotCoordinator;
   }
 }
@@ -120,13 +126,23 @@ void GroupCoordinator::load(int32_t p, int32_t leader_epoch) {
   const int64_t offset = log.log_start_offset();
   const int64_t end = log.log_end_offset();
   for (const BatchPtr& batch : log.read(offset, INT64_MAX, end)) {
-    if (batch->control) continue;
-    for (int32_t i = 0; i < batch->record_count(); ++i) {
-      const int64_t record_offset = batch->base_offset + i;
-      OffsetsTopicRecord rec = decode(batch->records[static_cast<size_t>(i)]);
+    if (batch->control) {
+      // A transaction's marker: its pending offsets commit or are dropped.
+      const bool commit = is_commit_marker(*batch);
+      for (auto& [id, g] : shard.groups) g->offsets.complete_txn(batch->producer_id, commit);
+      continue;
+    }
+    for (size_t i = 0; i < batch->records.size(); ++i) {
+      const int64_t record_offset = batch->offset_of(i);
+      OffsetsTopicRecord rec = decode(batch->records[i]);
       if (auto* c = std::get_if<OffsetCommitRecord>(&rec)) {
         auto g = find_group(shard, c->group_id, /*create=*/true);
-        g->offsets.apply(c->tp, CommittedOffset{c->offset, c->leader_epoch, record_offset});
+        const CommittedOffset committed{c->offset, c->leader_epoch, record_offset};
+        if (batch->transactional) {
+          g->offsets.add_pending(batch->producer_id, c->tp, committed);
+        } else {
+          g->offsets.apply(c->tp, committed);
+        }
       } else if (auto* m = std::get_if<GroupMetadataRecord>(&rec)) {
         auto g = find_group(shard, m->group_id, /*create=*/true);
         g->meta.restore(m->generation, m->protocol, m->leader, m->members, now_ms());
@@ -190,14 +206,18 @@ std::optional<CommittedOffset> GroupCoordinator::committed(const std::string& gr
 }
 
 Errc GroupCoordinator::append(const std::string& group_id, std::vector<Record> records, int64_t* base_offset) {
+  return append(group_id, RecordBatch{}, std::move(records), {}, base_offset);
+}
+
+Errc GroupCoordinator::append(const std::string& group_id, RecordBatch batch, std::vector<Record> records,
+                              const std::string& transactional_id, int64_t* base_offset) {
   Partition* part = broker_.find_partition(partition_of(group_id));
   if (part == nullptr || part->role() != Partition::Role::kLeader) return Errc::kNotCoordinator;
-  RecordBatch batch;
   for (Record& record : records) {
     record.timestamp_ms = now_ms();
     batch.records.push_back(std::move(record));
   }
-  ProduceResponse::PartitionResult r = part->produce(batch, /*acks=*/-1, sim::now() + kCommitTimeout);
+  ProduceResponse::PartitionResult r = part->produce(batch, /*acks=*/-1, sim::now() + kCommitTimeout, transactional_id);
   const Errc error = coordinator_error(r.error);
   if (error == Errc::kNone) *base_offset = r.base_offset;
   return error;
@@ -231,6 +251,7 @@ std::unique_ptr<Response> GroupCoordinator::handle(Request& request) {
     case ApiKey::kLeaveGroup: return leave_group(static_cast<LeaveGroupRequest&>(request));
     case ApiKey::kOffsetCommit: return offset_commit(static_cast<OffsetCommitRequest&>(request));
     case ApiKey::kOffsetFetch: return offset_fetch(static_cast<OffsetFetchRequest&>(request));
+    case ApiKey::kTxnOffsetCommit: return txn_offset_commit(static_cast<TxnOffsetCommitRequest&>(request));
     default: return nullptr;
   }
 }
@@ -246,6 +267,7 @@ std::unique_ptr<Response> GroupCoordinator::find_coordinator(const FindCoordinat
     resp->error = Errc::kCoordinatorNotAvailable;
   } else {
     resp->node_id = state->leader;
+    resp->node = broker_.node_of(state->leader);
   }
   return resp;
 }
@@ -461,7 +483,9 @@ std::unique_ptr<Response> GroupCoordinator::offset_fetch(const OffsetFetchReques
     OffsetFetchResponse::PartitionData d;
     d.tp = tp;
     if (g != nullptr) {
-      if (auto c = g->offsets.get(tp)) {
+      if (r.require_stable && g->offsets.has_pending(tp)) {
+        d.error = Errc::kUnstableOffsetCommit;
+      } else if (auto c = g->offsets.get(tp)) {
         d.offset = c->offset;
         d.leader_epoch = c->leader_epoch;
       }
@@ -469,6 +493,49 @@ std::unique_ptr<Response> GroupCoordinator::offset_fetch(const OffsetFetchReques
     resp->partitions.push_back(d);
   }
   return resp;
+}
+
+std::unique_ptr<Response> GroupCoordinator::txn_offset_commit(const TxnOffsetCommitRequest& r) {
+  auto resp = std::make_unique<TxnOffsetCommitResponse>();
+  Shard* shard = shard_for(r.group_id, &resp->error);
+  if (shard == nullptr) return resp;
+  // A commit outside group management may create the group (as Kafka's).
+  const bool simple = r.generation_id < 0 && r.member_id.empty();
+  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/simple);
+  if (g == nullptr) {
+    resp->error = Errc::kIllegalGeneration;
+    return resp;
+  }
+  // KIP-447: the consumer's group metadata fences a member that lost its
+  // partitions, whatever its producer.
+  resp->error = g->meta.validate_offset_commit(r.member_id, r.generation_id, /*transactional=*/true,
+                                               /*accept_stale=*/false);
+  if (resp->error != Errc::kNone) return resp;
+  if (!r.member_id.empty()) g->meta.renew(r.member_id, now_ms());
+  std::vector<Record> records;
+  for (const auto& o : r.offsets) records.push_back(encode(OffsetCommitRecord{r.group_id, o.tp, o.offset, o.leader_epoch}));
+  // A coordinator's write of the producer's transaction: its id and epoch,
+  // no sequence (Kafka's AppendOrigin.COORDINATOR).
+  RecordBatch header;
+  header.producer_id = r.producer_id;
+  header.producer_epoch = r.producer_epoch;
+  header.transactional = true;
+  int64_t base_offset = 0;
+  resp->error = append(r.group_id, header, std::move(records), r.transactional_id, &base_offset);
+  if (resp->error == Errc::kNone && g->meta.state() != GroupState::kDead) {
+    for (size_t i = 0; i < r.offsets.size(); ++i) {
+      const auto& o = r.offsets[i];
+      g->offsets.add_pending(r.producer_id, o.tp,
+                             CommittedOffset{o.offset, o.leader_epoch, base_offset + static_cast<int64_t>(i)});
+    }
+  }
+  return resp;
+}
+
+void GroupCoordinator::on_txn_marker(int32_t p, int64_t producer_id, bool commit) {
+  auto it = shards_.find(p);
+  if (it == shards_.end() || !it->second.loaded) return;  // a later load replays the marker
+  for (auto& [id, g] : it->second.groups) g->offsets.complete_txn(producer_id, commit);
 }
 
 }  // namespace kafkasim::kafka

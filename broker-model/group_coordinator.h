@@ -31,6 +31,7 @@
 #include "broker-model/group_metadata.h"
 #include "broker-model/group_protocol.h"
 #include "broker-model/offset_store.h"
+#include "broker-model/protocol_txn.h"
 #include "sim/simulation.h"
 #include "sim/wait_queue.h"
 
@@ -53,6 +54,13 @@ class GroupCoordinator {
   // For tests and reports: the state of a group this broker coordinates.
   const GroupMetadata* group(const std::string& group_id) const;
   std::optional<CommittedOffset> committed(const std::string& group_id, const TopicPartition& tp) const;
+
+  // A transaction marker of `producer_id` was written (and replicated) to
+  // partition `p` of __consumer_offsets, which this broker leads: the
+  // pending transactional offsets of that producer in the partition's
+  // groups are applied (commit) or dropped (abort), as Kafka's
+  // GroupCoordinator.onTransactionCompleted.
+  void on_txn_marker(int32_t p, int64_t producer_id, bool commit);
 
  private:
   struct Group {
@@ -83,6 +91,11 @@ class GroupCoordinator {
   // Errors as the coordinator answers them. *base_offset: where the first
   // record was stored.
   Errc append(const std::string& group_id, std::vector<Record> records, int64_t* base_offset);
+  // The same with the batch's header (producer id, epoch, transactional
+  // flag) from `header`, verified against `transactional_id`'s coordinator
+  // as any transactional write (KIP-890).
+  Errc append(const std::string& group_id, RecordBatch header, std::vector<Record> records,
+              const std::string& transactional_id, int64_t* base_offset);
   // Ends the join phase if it may end now; persists an emptied group.
   void maybe_complete_join(Group& g);
   void sweep();
@@ -95,6 +108,7 @@ class GroupCoordinator {
   std::unique_ptr<Response> leave_group(const LeaveGroupRequest& r);
   std::unique_ptr<Response> offset_commit(const OffsetCommitRequest& r);
   std::unique_ptr<Response> offset_fetch(const OffsetFetchRequest& r);
+  std::unique_ptr<Response> txn_offset_commit(const TxnOffsetCommitRequest& r);
 
   Broker& broker_;
   std::map<int32_t, Shard> shards_;

@@ -120,6 +120,9 @@ struct OffsetCommitResponse : ResponseOf<ApiKey::kOffsetCommit> {
 struct OffsetFetchRequest : RequestOf<ApiKey::kOffsetFetch> {
   std::string group_id;
   std::vector<TopicPartition> partitions;
+  // KIP-447: a partition with a pending transactional commit is answered
+  // UNSTABLE_OFFSET_COMMIT instead of its last committed offset.
+  bool require_stable = false;
 };
 
 struct OffsetFetchResponse : ResponseOf<ApiKey::kOffsetFetch> {
@@ -128,6 +131,7 @@ struct OffsetFetchResponse : ResponseOf<ApiKey::kOffsetFetch> {
     TopicPartition tp;
     int64_t offset = kNoOffset;  // kNoOffset: nothing committed
     int32_t leader_epoch = kNoEpoch;
+    Errc error = Errc::kNone;  // UNSTABLE_OFFSET_COMMIT (require_stable)
   };
   std::vector<PartitionData> partitions;
 };

@@ -56,6 +56,26 @@ std::optional<CommittedOffset> OffsetStore::get(const TopicPartition& tp) const 
   return it->second;
 }
 
+void OffsetStore::add_pending(int64_t producer_id, const TopicPartition& tp, const CommittedOffset& c) {
+  pending_[producer_id][tp] = c;
+}
+
+void OffsetStore::complete_txn(int64_t producer_id, bool commit) {
+  auto it = pending_.find(producer_id);
+  if (it == pending_.end()) return;
+  if (commit) {
+    for (const auto& [tp, c] : it->second) apply(tp, c);
+  }
+  pending_.erase(it);
+}
+
+bool OffsetStore::has_pending(const TopicPartition& tp) const {
+  for (const auto& [pid, offsets] : pending_) {
+    if (offsets.count(tp)) return true;
+  }
+  return false;
+}
+
 Record encode(const OffsetCommitRecord& r) {
   Record rec;
   rec.key = json{{"offset", json::array({r.group_id, r.tp.topic, r.tp.partition})}}.dump();

@@ -8,11 +8,13 @@
 // of log order (each waits for the high watermark), so the cache keeps,
 // per partition, the commit with the highest log offset.
 //
-// KIP-447 (to come with TxnOffsetCommit): a transactional commit is held
-// as pending per producer id, validated with validate_offset_commit(...,
-// transactional=true), and applied here with the log offset of its commit
-// marker, or dropped on abort; OffsetFetch with require_stable answers
-// UNSTABLE_OFFSET_COMMIT while one is pending for the partition.
+// KIP-98/KIP-447: a transactional commit (TxnOffsetCommit) is held as
+// pending per producer id until the transaction's marker reaches the
+// offsets partition: a commit marker applies the pending offsets (each
+// with the log offset of its own TxnOffsetCommit record, so the cache's
+// "stored later in the log wins" rule holds), an abort marker drops them.
+// OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT while one
+// is pending for the partition.
 #pragma once
 
 #include <cstdint>
@@ -49,8 +51,16 @@ class OffsetStore {
   std::optional<CommittedOffset> get(const TopicPartition& tp) const;
   const std::map<TopicPartition, CommittedOffset>& all() const { return offsets_; }
 
+  // Holds `c` until the marker of `producer_id`'s transaction.
+  void add_pending(int64_t producer_id, const TopicPartition& tp, const CommittedOffset& c);
+  // The marker of `producer_id`'s transaction: applies (commit) or drops
+  // (abort) its pending offsets.
+  void complete_txn(int64_t producer_id, bool commit);
+  bool has_pending(const TopicPartition& tp) const;
+
  private:
   std::map<TopicPartition, CommittedOffset> offsets_;
+  std::map<int64_t, std::map<TopicPartition, CommittedOffset>> pending_;  // by producer id
 };
 
 // ---- records of __consumer_offsets ----

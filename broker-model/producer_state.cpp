@@ -8,6 +8,12 @@ int32_t next_seq(int32_t seq) { return seq == INT32_MAX ? 0 : seq + 1; }
 ProducerStateManager::Check ProducerStateManager::check(const RecordBatch& batch) const {
   Check result;
   auto it = producers_.find(batch.producer_id);
+  if (batch.base_sequence < 0) {
+    // A coordinator's write for the producer (TxnOffsetCommit): no
+    // sequence, only its epoch is checked.
+    if (it != producers_.end() && batch.producer_epoch < it->second.epoch) result.error = Errc::kInvalidProducerEpoch;
+    return result;
+  }
   if (it == producers_.end() || it->second.batches.empty()) {
     if (it != producers_.end() && batch.producer_epoch < it->second.epoch) {
       result.error = Errc::kInvalidProducerEpoch;
@@ -51,6 +57,7 @@ void ProducerStateManager::update(const RecordBatch& batch) {
     e.epoch = batch.producer_epoch;
     e.batches.clear();
   }
+  if (batch.base_sequence < 0) return;  // a coordinator's write: no sequence
   e.batches.push_back(BatchMeta{batch.base_sequence, batch.last_sequence(), batch.base_offset, batch.last_offset()});
   while (e.batches.size() > window_) e.batches.pop_front();
 }

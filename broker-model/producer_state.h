@@ -11,7 +11,9 @@
 //   - a newer epoch must start at sequence 0; an older epoch is fenced
 //     (INVALID_PRODUCER_EPOCH);
 //   - an unknown producer id must start at sequence 0 (UNKNOWN_PRODUCER_ID
-//     otherwise, as when its state was lost to retention).
+//     otherwise, as when its state was lost to retention);
+//   - a batch without a sequence (-1) is a coordinator's write for the
+//     producer (TxnOffsetCommit, KIP-98): only its epoch is checked.
 // The state is rebuilt from the log at recovery and after truncation.
 #pragma once
 

@@ -28,6 +28,8 @@ const char* api_name(ApiKey api) {
     case ApiKey::kAddPartitionsToTxn: return "AddPartitionsToTxn";
     case ApiKey::kEndTxn: return "EndTxn";
     case ApiKey::kWriteTxnMarkers: return "WriteTxnMarkers";
+    case ApiKey::kAddOffsetsToTxn: return "AddOffsetsToTxn";
+    case ApiKey::kTxnOffsetCommit: return "TxnOffsetCommit";
   }
   return "?";
 }

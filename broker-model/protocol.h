@@ -53,6 +53,9 @@ enum class ApiKey : uint8_t {
   kAddPartitionsToTxn,
   kEndTxn,
   kWriteTxnMarkers,
+  // Exactly-once consume-transform-produce (KIP-98, KIP-447).
+  kAddOffsetsToTxn,
+  kTxnOffsetCommit,
 };
 
 const char* api_name(ApiKey api);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "broker-model/protocol.h"
+#include "broker-model/group_protocol.h"
 #include "broker-model/protocol_coordinator.h"
 
 namespace kafkasim::kafka {
@@ -57,6 +58,38 @@ struct WriteTxnMarkersResponse : ResponseOf<ApiKey::kWriteTxnMarkers> {
     Errc error = Errc::kNone;
   };
   std::vector<PartitionResult> partitions;
+};
+
+// ---- AddOffsetsToTxn (producer to its transaction coordinator) ----
+// Adds the partition of __consumer_offsets that holds `group_id` to the
+// ongoing transaction, so its commit marker reaches the group coordinator.
+struct AddOffsetsToTxnRequest : RequestOf<ApiKey::kAddOffsetsToTxn> {
+  std::string transactional_id;
+  int64_t producer_id = kNoProducerId;
+  int16_t producer_epoch = -1;
+  std::string group_id;
+};
+
+struct AddOffsetsToTxnResponse : ResponseOf<ApiKey::kAddOffsetsToTxn> {
+  Errc error = Errc::kNone;
+};
+
+// ---- TxnOffsetCommit (producer to the group coordinator) ----
+// Offsets consumed in the transaction, committed only when its marker
+// commits (KIP-98). The consumer's group metadata (member id, generation)
+// fences a zombie that lost its partitions (KIP-447).
+struct TxnOffsetCommitRequest : RequestOf<ApiKey::kTxnOffsetCommit> {
+  std::string transactional_id;
+  std::string group_id;
+  int64_t producer_id = kNoProducerId;
+  int16_t producer_epoch = -1;
+  int32_t generation_id = -1;
+  std::string member_id;
+  std::vector<OffsetCommitRequest::PartitionOffset> offsets;
+};
+
+struct TxnOffsetCommitResponse : ResponseOf<ApiKey::kTxnOffsetCommit> {
+  Errc error = Errc::kNone;  // one error for all partitions
 };
 
 }  // namespace kafkasim::kafka

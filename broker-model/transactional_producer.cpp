@@ -1,5 +1,7 @@
 #include "broker-model/transactional_producer.h"
 
+#include "broker-model/offset_store.h"
+
 namespace kafkasim::kafka {
 namespace {
 
@@ -164,6 +166,68 @@ Errc TransactionalProducer::flush(sim::SimTime deadline) {
     }
   }
   return first;
+}
+
+bool TransactionalProducer::find_group_coordinator(const std::string& group_id, sim::SimTime deadline) {
+  if (bootstrap_.empty()) return false;
+  const int32_t node = bootstrap_[next_bootstrap_++ % bootstrap_.size()];
+  RpcClient rpc(node_, node, kBrokerPort);
+  auto req = std::make_unique<FindCoordinatorRequest>();
+  req->key_type = FindCoordinatorRequest::KeyType::kGroup;
+  req->key = group_id;
+  auto resp = rpc.call<FindCoordinatorResponse>(std::move(req), std::min(deadline, sim::now() + sim::seconds(5)));
+  if (!resp || resp->error != Errc::kNone || resp->node < 0) return false;
+  if (!group_coordinator_ || group_coordinator_->destination() != resp->node) {
+    group_coordinator_ = std::make_unique<RpcClient>(node_, resp->node, kBrokerPort);
+  }
+  return true;
+}
+
+TxnError TransactionalProducer::send_offsets_to_transaction(
+    const std::vector<OffsetCommitRequest::PartitionOffset>& offsets, const ConsumerGroupMetadata& group,
+    sim::Duration timeout) {
+  if (state_ == State::kFatal || state_ == State::kAbortable) return last_error_;
+  if (state_ != State::kInTransaction) return TxnError{TxnErrorClass::kFatal, Errc::kInvalidTxnState};
+  if (offsets.empty()) return TxnError{};
+  const sim::SimTime deadline = sim::now() + timeout;
+  const TopicPartition offsets_tp{kOffsetsTopic, -1};  // stands for the group's partition in partitions_
+  AddOffsetsToTxnRequest add;
+  add.transactional_id = transactional_id_;
+  add.producer_id = pid_;
+  add.producer_epoch = epoch_;
+  add.group_id = group.group_id;
+  auto added = coordinator_call<AddOffsetsToTxnResponse>(add, deadline);
+  if (!added) return TxnError{TxnErrorClass::kRetriable, Errc::kRequestTimedOut};
+  if (added->error != Errc::kNone) return set_error(added->error, /*coordinator=*/true);
+  partitions_.insert(offsets_tp);
+  TxnOffsetCommitRequest req;
+  req.transactional_id = transactional_id_;
+  req.group_id = group.group_id;
+  req.producer_id = pid_;
+  req.producer_epoch = epoch_;
+  req.generation_id = group.generation_id;
+  req.member_id = group.member_id;
+  req.offsets = offsets;
+  const sim::Duration request_timeout = sim::milliseconds(config_.get_long("request.timeout.ms"));
+  while (sim::now() < deadline) {
+    if (!group_coordinator_ && !find_group_coordinator(group.group_id, deadline)) {
+      sim::sleep_until(std::min(deadline, sim::now() + retry_backoff_));
+      continue;
+    }
+    auto resp = group_coordinator_->call<TxnOffsetCommitResponse>(std::make_unique<TxnOffsetCommitRequest>(req),
+                                                                  std::min(deadline, sim::now() + request_timeout));
+    if (!resp || coordinator_retriable(resp->error) || resp->error == Errc::kRequestTimedOut) {
+      group_coordinator_.reset();
+      sim::sleep_until(std::min(deadline, sim::now() + retry_backoff_));
+      continue;
+    }
+    if (resp->error == Errc::kNone) return TxnError{};
+    // ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS:
+    // abortable; PRODUCER_FENCED, INVALID_TXN_STATE: fatal.
+    return set_error(resp->error, /*coordinator=*/true);
+  }
+  // The offsets may or may not be pending: the transaction cannot commit.
+  return set_error(Errc::kRequestTimedOut, /*coordinator=*/false);
 }
 
 TxnError TransactionalProducer::commit_transaction(sim::Duration timeout) {

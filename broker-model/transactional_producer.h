@@ -11,6 +11,13 @@
 //              instance with the same transactional.id took over, or the state
 //              is lost. Make a new producer.
 //
+// send_offsets_to_transaction (KIP-98, KIP-447) adds the group's offsets
+// partition to the transaction (AddOffsetsToTxn to the transaction
+// coordinator), then sends the consumed offsets with the consumer's group
+// metadata to the group coordinator (TxnOffsetCommit); they commit with the
+// transaction. A consumer that lost its partitions gets ILLEGAL_GENERATION
+// or UNKNOWN_MEMBER_ID there: abortable, as librdkafka's.
+//
 // Coordinator requests (FindCoordinator, InitProducerId, AddPartitionsToTxn,
 // EndTxn) retry COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR (after finding the
 // coordinator again), CONCURRENT_TRANSACTIONS and timeouts until the call's
@@ -34,6 +41,14 @@
 
 namespace kafkasim::kafka {
 
+// The consumer's group metadata for send_offsets_to_transaction (the Java
+// client's ConsumerGroupMetadata).
+struct ConsumerGroupMetadata {
+  std::string group_id;
+  int32_t generation_id = -1;
+  std::string member_id;
+};
+
 enum class TxnErrorClass : uint8_t { kNone, kRetriable, kAbortable, kFatal };
 const char* to_string(TxnErrorClass c);
 
@@ -54,6 +69,10 @@ class TransactionalProducer {
   // Queues a message of the current transaction. On an error the message
   // is not queued and `*error` says why (abortable or fatal).
   std::shared_ptr<Delivery> send(const TopicPartition& tp, std::string key, std::string value, TxnError* error);
+  // Commits `offsets` (the next offset to consume per partition) with the
+  // current transaction.
+  TxnError send_offsets_to_transaction(const std::vector<OffsetCommitRequest::PartitionOffset>& offsets,
+                                       const ConsumerGroupMetadata& group, sim::Duration timeout);
   TxnError commit_transaction(sim::Duration timeout);
   TxnError abort_transaction(sim::Duration timeout);
 
@@ -72,6 +91,9 @@ class TransactionalProducer {
   template <typename Resp, typename Req>
   std::unique_ptr<Resp> coordinator_call(const Req& request, sim::SimTime deadline);
   bool find_coordinator(sim::SimTime deadline);
+  // The coordinator of `group_id` (FindCoordinator of type group), kept in
+  // group_coordinator_.
+  bool find_group_coordinator(const std::string& group_id, sim::SimTime deadline);
   TxnError set_error(Errc code, bool coordinator);
   TxnError init_producer_id(sim::SimTime deadline, bool bump);
   // Waits for the delivery reports of the transaction; the first failure.
@@ -86,6 +108,7 @@ class TransactionalProducer {
   std::vector<int32_t> bootstrap_;
   size_t next_bootstrap_ = 0;
   std::unique_ptr<RpcClient> coordinator_;  // its own connection, as librdkafka's coordinator broker
+  std::unique_ptr<RpcClient> group_coordinator_;  // for TxnOffsetCommit
   State state_ = State::kUninitialized;
   TxnError last_error_;
   int64_t pid_ = kNoProducerId;  // from the coordinator

@@ -40,6 +40,7 @@ std::unique_ptr<Response> Broker::write_txn_markers(const WriteTxnMarkersRequest
     Errc error = Errc::kNone;
     Partition* p = leader_partition(tp, &error);
     if (p != nullptr) error = p->write_marker(r, deadline);
+    if (error == Errc::kNone && tp.topic == kOffsetsTopic) groups_.on_txn_marker(tp.partition, r.producer_id, r.commit);
     resp->partitions.push_back(WriteTxnMarkersResponse::PartitionResult{tp, error});
   }
   return resp;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "broker-model/broker.h"
+#include "broker-model/offset_store.h"
 #include "broker-model/partition.h"
 
 namespace kafkasim::kafka {
@@ -204,6 +205,20 @@ std::unique_ptr<Response> TxnCoordinator::add_partitions(const AddPartitionsToTx
   next.state = TxnState::kOngoing;
   next.partitions.insert(r.partitions.begin(), r.partitions.end());
   resp->error = persist(partition_of(r.transactional_id), next);
+  return resp;
+}
+
+std::unique_ptr<Response> TxnCoordinator::add_offsets(const AddOffsetsToTxnRequest& r) {
+  AddPartitionsToTxnRequest add;
+  add.transactional_id = r.transactional_id;
+  add.producer_id = r.producer_id;
+  add.producer_epoch = r.producer_epoch;
+  add.partitions.push_back(TopicPartition{
+      kOffsetsTopic,
+      offsets_partition_for(r.group_id, static_cast<int32_t>(broker_.config_long("offsets.topic.num.partitions")))});
+  auto added = add_partitions(add);
+  auto resp = std::make_unique<AddOffsetsToTxnResponse>();
+  resp->error = static_cast<AddPartitionsToTxnResponse&>(*added).error;
   return resp;
 }
 

@@ -51,6 +51,9 @@ class TxnCoordinator {
   std::unique_ptr<Response> init_producer_id(const InitProducerIdRequest& r);
   std::unique_ptr<Response> add_partitions(const AddPartitionsToTxnRequest& r);
   std::unique_ptr<Response> end_txn(const EndTxnRequest& r);
+  // AddOffsetsToTxn: adds the group's __consumer_offsets partition to the
+  // transaction, as AddPartitionsToTxn would.
+  std::unique_ptr<Response> add_offsets(const AddOffsetsToTxnRequest& r);
 
   // The state of `transactional_id` if this broker coordinates it (tests,
   // reports).

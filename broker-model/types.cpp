@@ -36,6 +36,7 @@ const char* errc_name(Errc e) {
     case Errc::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
     case Errc::kIneligibleReplica: return "INELIGIBLE_REPLICA";
     case Errc::kInvalidTxnState: return "INVALID_TXN_STATE";
+    case Errc::kUnstableOffsetCommit: return "UNSTABLE_OFFSET_COMMIT";
     case Errc::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
     case Errc::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
     case Errc::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
@@ -63,6 +64,7 @@ bool is_retriable(Errc e) {
     case Errc::kCoordinatorNotAvailable:
     case Errc::kNotCoordinator:
     case Errc::kConcurrentTransactions:
+    case Errc::kUnstableOffsetCommit:
       return true;
     default:
       return false;

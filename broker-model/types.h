@@ -61,6 +61,9 @@ enum class Errc : int16_t {
   kConcurrentTransactions = 51,
   kTransactionCoordinatorFenced = 52,
   kProducerFenced = 90,
+  // KIP-447: OffsetFetch with require_stable while a transactional commit
+  // of the partition is pending.
+  kUnstableOffsetCommit = 88,
 };
 
 const char* errc_name(Errc e);

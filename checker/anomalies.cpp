@@ -40,6 +40,11 @@ const std::vector<std::pair<std::string, std::string_view>>& table() {
       {"missing-charge", "ride-sharing: a completed trip the payment gateway never charged, after recovery"},
       {"charge-without-trip", "ride-sharing: the payment gateway charged a trip that never completed"},
       {"lost-request", "ride-sharing: a request acknowledged to its rider that never got a match, rejection or cancellation"},
+      // The ML pipeline checker's (checker/ml_check.h; ml-pipeline workload).
+      {"missing-prediction", "an acknowledged sensor reading has no prediction"},
+      {"duplicate-prediction", "a sensor reading has two or more predictions"},
+      {"unknown-model-version", "a prediction names a model version not published before it was made"},
+      {"stale-model", "a prediction used an older model well after a newer version was published and the system had recovered"},
   };
   return t;
 }

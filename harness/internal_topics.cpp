@@ -6,8 +6,12 @@
 namespace kafkasim::harness {
 
 void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
-  if (scenario.workload.txn) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
-  if (!scenario.workload.subscribe) return;
+  // The ml-pipeline's services are consumer groups (and, exactly-once,
+  // transactional producers).
+  const bool ml = scenario.workload.kind == "ml-pipeline";
+  const bool eos = ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2";
+  if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
+  if (!scenario.workload.subscribe && !ml) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;

@@ -26,7 +26,8 @@ checker::CompactionOptions compaction_options(const Scenario& s, const std::set<
 
 }  // namespace
 
-void judge_history(RunResult& r, const checker::History& history, const Scenario& scenario, bool keep_history) {
+void judge_history(RunResult& r, const checker::History& history, const Scenario& scenario, bool keep_history,
+                   const OwnVerdict& own) {
   checker::Options copts;
   std::set<std::string> allow = checker::default_allowed(history, copts);
   // An anomaly the scenario expects to find is counted, not allowed by
@@ -37,9 +38,12 @@ void judge_history(RunResult& r, const checker::History& history, const Scenario
     if (checker::is_anomaly_name(a)) allow.insert(a);
   }
   copts.allow = allow;
-  auto verdict = std::make_shared<checker::Verdict>(scenario.workload.kind == "compacted-kv"
-                                                        ? checker::check_compaction(history, compaction_options(scenario, allow))
-                                                        : checker::check(history, copts));
+  std::shared_ptr<checker::Verdict> verdict = own ? own(allow) : nullptr;
+  if (!verdict) {
+    verdict = std::make_shared<checker::Verdict>(scenario.workload.kind == "compacted-kv"
+                                                     ? checker::check_compaction(history, compaction_options(scenario, allow))
+                                                     : checker::check(history, copts));
+  }
   for (const auto& [name, witnesses] : verdict->anomalies) {
     r.anomalies[name] = static_cast<std::int64_t>(witnesses.size());
   }

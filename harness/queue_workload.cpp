@@ -7,6 +7,7 @@
 #include "broker-model/group_consumer.h"
 #include "broker-model/producer.h"
 #include "checker/compaction.h"
+#include "harness/ml_workload.h"
 #include "harness/queue_txn.h"
 
 namespace kafkasim::harness {
@@ -451,6 +452,7 @@ const checker::History& QueueWorkload::history() const {
 }
 
 std::unique_ptr<Workload> make_workload(const Scenario& scenario) {
+  if (scenario.workload.kind == "ml-pipeline") return std::make_unique<MlWorkload>(scenario);
   return std::make_unique<QueueWorkload>(scenario);
 }
 

@@ -178,6 +178,7 @@ ojson to_json(const RunResult& r) {
   j["checkpoints"] = ojson{{"every", r.checkpoints.every}, {"hashes", std::move(hashes)}};
   j["parameters"] = r.parameters;
   j["fault_log"] = std::move(fault_log);
+  if (!r.figures.is_null()) j["figures"] = r.figures;
   return j;
 }
 
@@ -237,6 +238,7 @@ RunResult result_from_json(const ojson& j) {
   if (j.contains("fault_log")) {
     for (const ojson& e : get<ojson>(j, "fault_log")) r.fault_log.push_back(fault_log_entry_from_json(e));
   }
+  if (j.contains("figures")) r.figures = j.at("figures");
   return r;
 }
 

@@ -172,6 +172,18 @@ bool is_failure(sim::Outcome o) {
   return o == sim::Outcome::kDeadlock || o == sim::Outcome::kBudgetExhausted || o == sim::Outcome::kFiberError;
 }
 
+// Each fault's window [at, revert), or to the end of the fault phase when
+// it is not reverted before then.
+std::vector<std::pair<std::int64_t, std::int64_t>> disturbed_windows(const std::vector<TimedFault>& faults,
+                                                                      std::int64_t duration_ms) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> w;
+  for (const TimedFault& f : faults) {
+    const std::int64_t end = f.fault.duration_ms ? std::min(duration_ms, f.fault.at_ms + *f.fault.duration_ms) : duration_ms;
+    w.emplace_back(f.fault.at_ms, std::max(end, f.fault.at_ms));
+  }
+  return w;
+}
+
 }  // namespace
 
 std::string repro_line(const std::string& scenario_path, std::uint64_t seed,
@@ -347,7 +359,11 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       }
     }
 
-    judge_history(r, workload->history(), scenario, options.keep_history);
+    judge_history(r, workload->history(), scenario, options.keep_history, [&](const std::set<std::string>& allow) {
+      return workload->own_verdict(allow, disturbed_windows(faults, scenario.duration_ms));
+    });
+    r.figures = workload->figures();
+    for (reports::TimeSeries& s : workload->series()) r.series.push_back(std::move(s));
 
     r.trace_hash = sim->trace().hash_hex();
     r.checkpoints = compact_checkpoints(sim->trace().checkpoints());

@@ -73,7 +73,7 @@ const std::vector<std::string>& workload_kinds() {
 }
 
 const std::vector<std::string>& supported_workload_kinds() {
-  static const std::vector<std::string> kinds = {"queue", "compacted-kv"};
+  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline"};
   return kinds;
 }
 
@@ -84,6 +84,14 @@ const std::vector<std::string>& known_anomaly_names() {
 
 std::vector<std::string> client_names(const WorkloadSpec& w) {
   std::vector<std::string> names;
+  if (w.kind == "ml-pipeline") {
+    // harness/ml_workload.cpp adds them in this order.
+    for (int i = 1; i <= w.ml.sensors; ++i) names.push_back("sensor-" + std::to_string(i));
+    for (int i = 1; i <= w.ml.feature_instances; ++i) names.push_back("feature-" + std::to_string(i));
+    for (int i = 1; i <= w.ml.inference_instances; ++i) names.push_back("inference-" + std::to_string(i));
+    for (const char* n : {"monitor-1", "trainer-1", "auditor-1"}) names.push_back(n);
+    return names;
+  }
   for (int i = 1; i <= w.producers; ++i) names.push_back("producer-" + std::to_string(i));
   for (int i = 1; i <= w.consumers; ++i) names.push_back("consumer-" + std::to_string(i));
   return names;

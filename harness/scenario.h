@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broker-model/config_catalog.h"
+#include "harness/ml_spec.h"
 #include "harness/scenario_error.h"
 #include "harness/scenario_real.h"
 #include "harness/scenario_target.h"
@@ -64,6 +65,7 @@ struct WorkloadSpec {
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
+  MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
   bool operator==(const WorkloadSpec&) const = default;
 };
 

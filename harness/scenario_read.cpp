@@ -1,6 +1,7 @@
 #include "harness/scenario_read.h"
 
 #include "harness/queue_workload.h"
+#include "harness/ml_workload.h"
 
 #include <algorithm>
 
@@ -98,12 +99,18 @@ std::vector<Topic> read_topics(const Reader& r, const json& j, const Cluster& cl
   return topics;
 }
 
+// workload.ml, and the topics the pipeline needs (harness/ml_pipeline.h).
+void read_ml_pipeline(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
+  w.ml = ml_spec_from_json(j.value("ml", json::object()));
+  if (auto problem = ml_pipeline_problem(w.ml, topics)) r.fail(problem->first, problem->second);
+}
+
 WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
   WorkloadSpec w;
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
@@ -130,6 +137,8 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   if (queue_like) w.consumer = queue_consumer_config(w.consumer);
   w.abort_ratio = j.value("abort_ratio", 0.0);
   if (w.abort_ratio > 0 && !w.txn) r.fail("workload.abort_ratio", "aborting needs transactions (workload.txn)");
+  if (j.contains("ml") && w.kind != "ml-pipeline") r.fail("workload.ml", "only an ml-pipeline workload has an ml block");
+  if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
   return w;
 }
 

@@ -100,6 +100,7 @@ json Scenario::to_json() const {
   // canonical form (and fingerprint) of before these keys existed.
   if (!request_errors.empty()) j["request_errors"] = request_errors_json(request_errors);
   if (real != RealSpec{}) j["real"] = real_json(real);
+  if (workload.kind == "ml-pipeline") j["workload"]["ml"] = harness::to_json(workload.ml);
   return j;
 }
 

@@ -6,10 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "checker/check.h"
 #include "checker/history.h"
+#include "reports/report_input.h"
 #include "sim/simulation.h"
 
 namespace kafkasim::kafka {
@@ -49,6 +52,20 @@ class Workload {
   virtual std::vector<sim::Node*> client_nodes() const = 0;
   virtual const checker::History& history() const = 0;
   virtual WorkloadStats stats() const = 0;
+
+  // A workload with its own checker (ml-pipeline) judges the run itself:
+  // its verdict, with `allow` not making it invalid. nullptr: the queue
+  // checks over history().
+  // `disturbed`: the run's fault windows [from, to) in ms.
+  virtual std::shared_ptr<checker::Verdict> own_verdict(
+      const std::set<std::string>& /*allow*/,
+      const std::vector<std::pair<std::int64_t, std::int64_t>>& /*disturbed*/) const {
+    return nullptr;
+  }
+  // What the workload measured (result.json "figures"); null for none.
+  virtual nlohmann::ordered_json figures() const { return nullptr; }
+  // Time series the workload sampled, for the report's charts.
+  virtual std::vector<reports::TimeSeries> series() const { return {}; }
 };
 
 // The workload of `scenario.workload.kind`. REQUIRES: a supported kind.

@@ -351,6 +351,8 @@ void charts_section(std::ostringstream& o, const ReportInput& in, const Analysis
       {"chart-isr", "ISR size", {"isr-size"}},
       {"chart-urp", "Under-replicated partitions", {"under-replicated"}},
       {"chart-lag", "Consumer lag", {"consumer-lag"}},
+      {"chart-ml-accuracy", "Model accuracy (the monitor's window)", {"ml-accuracy"}},
+      {"chart-ml-drift", "Drift statistic", {"ml-drift"}},
   };
   for (const Group& g : groups) {
     std::vector<TimeSeries> chosen;

@@ -15,6 +15,7 @@
 #include "broker-model/group_protocol.h"
 #include "broker-model/offset_store.h"
 #include "broker-model/rpc.h"
+#include "broker-model/transaction_state_topic.h"
 #include "sim/simulation.h"
 
 namespace kafkasim::test {
@@ -137,6 +138,7 @@ class GroupFixture {
                                                      {"broker.heartbeat.interval.ms", 500},
                                                      {"replica.lag.time.max.ms", 2000},
                                                      {"offsets.topic.num.partitions", 1},
+                                                     {"transaction.state.log.num.partitions", 1},
                                                      {"group.initial.rebalance.delay.ms", initial_delay_ms}},
                                       "cluster.config");
     TopicSpec t;
@@ -151,6 +153,7 @@ class GroupFixture {
     offsets.replication_factor = 3;
     offsets.config = Config::defaults(Scope::topic, &s.broker_config);
     s.topics.push_back(offsets);
+    s.topics.push_back(transaction_state_topic(s.broker_config, s.brokers));  // for TxnOffsetCommit tests
     return s;
   }
 

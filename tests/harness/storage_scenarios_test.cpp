@@ -9,8 +9,8 @@
 using namespace kafkasim::harness;
 
 namespace {
-RunResult run_storage(const std::string& name, uint64_t seed) {
-  const std::string file = std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/storage/" + name + ".json";
+RunResult run_storage(const std::string& name, uint64_t seed, const std::string& folder = "storage") {
+  const std::string file = std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/" + folder + "/" + name + ".json";
   RunOptions options;
   options.seed = seed;
   options.scenario_path = file;
@@ -25,7 +25,7 @@ bool any_event_starting(const RunResult& r, const std::string& prefix) {
 }  // namespace
 
 TEST_CASE("retention deleting what a slow consumer never read shows as lost-write with a retention event") {
-  const RunResult r = run_storage("retention-slow-consumer", 1);
+  const RunResult r = run_storage("retention-slow-consumer", 1, "ml-pipeline");
   REQUIRE(r.expected);
   REQUIRE(r.anomalies.count("lost-write"));
   // The report's narrative finds retention by this prefix.
