@@ -44,7 +44,8 @@
 namespace kafkasim::harness {
 
 enum class ProcessingGuarantee : uint8_t { kExactlyOnceV2, kAtLeastOnce };
-// "exactly_once_v2" or "at_least_once"; nullopt otherwise.
+// "exactly_once_v2" or "at_least_once" (the streams-scope setting
+// `processing.guarantee` of the config catalog); nullopt otherwise.
 std::optional<ProcessingGuarantee> parse_processing_guarantee(const std::string& name);
 const char* processing_guarantee_name(ProcessingGuarantee g);
 
