@@ -154,6 +154,11 @@ class GroupFixture {
     offsets.config = Config::defaults(Scope::topic, &s.broker_config);
     s.topics.push_back(offsets);
     s.topics.push_back(transaction_state_topic(s.broker_config, s.brokers));  // for TxnOffsetCommit tests
+    TopicSpec out;  // the output of consume-transform-produce tests
+    out.name = "out";
+    out.replication_factor = 3;
+    out.config = Config::defaults(Scope::topic, &s.broker_config);
+    s.topics.push_back(out);
     return s;
   }
 
