@@ -344,19 +344,22 @@ std::unique_ptr<Response> GroupCoordinator::join_group(const JoinGroupRequest& r
   }
 }
 
+std::shared_ptr<GroupCoordinator::Group> GroupCoordinator::member_group(const std::string& group_id,
+                                                                      const std::string& member_id, Errc* error) {
+  Shard* shard = shard_for(group_id, error);
+  if (shard == nullptr) return nullptr;
+  std::shared_ptr<Group> g = find_group(*shard, group_id, /*create=*/false);
+  if (g == nullptr || !g->meta.has(member_id)) {
+    *error = Errc::kUnknownMemberId;
+    return nullptr;
+  }
+  return g;
+}
+
 std::unique_ptr<Response> GroupCoordinator::sync_group(const SyncGroupRequest& r) {
   auto resp = std::make_unique<SyncGroupResponse>();
-  Errc error = Errc::kNone;
-  Shard* shard = shard_for(r.group_id, &error);
-  if (shard == nullptr) {
-    resp->error = error;
-    return resp;
-  }
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/false);
-  if (g == nullptr || !g->meta.has(r.member_id)) {
-    resp->error = Errc::kUnknownMemberId;
-    return resp;
-  }
+  std::shared_ptr<Group> g = member_group(r.group_id, r.member_id, &resp->error);
+  if (g == nullptr) return resp;
   if (r.generation_id != g->meta.generation()) {
     resp->error = Errc::kIllegalGeneration;
     return resp;
@@ -422,17 +425,8 @@ std::unique_ptr<Response> GroupCoordinator::heartbeat(const HeartbeatRequest& r)
 
 std::unique_ptr<Response> GroupCoordinator::leave_group(const LeaveGroupRequest& r) {
   auto resp = std::make_unique<LeaveGroupResponse>();
-  Errc error = Errc::kNone;
-  Shard* shard = shard_for(r.group_id, &error);
-  if (shard == nullptr) {
-    resp->error = error;
-    return resp;
-  }
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/false);
-  if (g == nullptr || !g->meta.has(r.member_id)) {
-    resp->error = Errc::kUnknownMemberId;
-    return resp;
-  }
+  std::shared_ptr<Group> g = member_group(r.group_id, r.member_id, &resp->error);
+  if (g == nullptr) return resp;
   g->meta.remove(r.member_id, now_ms());
   g->changed.notify_all();
   maybe_complete_join(*g);

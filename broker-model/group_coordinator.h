@@ -87,6 +87,11 @@ class GroupCoordinator {
   void load(int32_t p, int32_t leader_epoch);
   void unload(Shard& shard);
   std::shared_ptr<Group> find_group(Shard& shard, const std::string& group_id, bool create);
+  // The group `group_id` if this coordinator has it and `member_id` is one
+  // of its members; else nullptr with *error set: the shard's error
+  // (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) or UNKNOWN_MEMBER_ID.
+  // The check SyncGroup and LeaveGroup begin with.
+  std::shared_ptr<Group> member_group(const std::string& group_id, const std::string& member_id, Errc* error);
   // Appends `records` as one batch to the group's partition, acks=all.
   // Errors as the coordinator answers them. *base_offset: where the first
   // record was stored.
