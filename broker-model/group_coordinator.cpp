@@ -190,6 +190,12 @@ std::shared_ptr<GroupCoordinator::Group> GroupCoordinator::find_group(Shard& sha
   return g;
 }
 
+std::shared_ptr<GroupCoordinator::Group> GroupCoordinator::group_for(const std::string& group_id, bool create,
+                                                                   Errc* error) {
+  Shard* shard = shard_for(group_id, error);
+  return shard == nullptr ? nullptr : find_group(*shard, group_id, create);
+}
+
 const GroupMetadata* GroupCoordinator::group(const std::string& group_id) const {
   auto it = shards_.find(partition_of(group_id).partition);
   if (it == shards_.end() || !it->second.loaded) return nullptr;
@@ -346,11 +352,10 @@ std::unique_ptr<Response> GroupCoordinator::join_group(const JoinGroupRequest& r
 
 std::shared_ptr<GroupCoordinator::Group> GroupCoordinator::member_group(const std::string& group_id,
                                                                       const std::string& member_id, Errc* error) {
-  Shard* shard = shard_for(group_id, error);
-  if (shard == nullptr) return nullptr;
-  std::shared_ptr<Group> g = find_group(*shard, group_id, /*create=*/false);
+  Errc coordinator_error = Errc::kNone;
+  std::shared_ptr<Group> g = group_for(group_id, /*create=*/false, &coordinator_error);
   if (g == nullptr || !g->meta.has(member_id)) {
-    *error = Errc::kUnknownMemberId;
+    *error = coordinator_error != Errc::kNone ? coordinator_error : Errc::kUnknownMemberId;
     return nullptr;
   }
   return g;
@@ -407,13 +412,8 @@ std::unique_ptr<Response> GroupCoordinator::sync_group(const SyncGroupRequest& r
 
 std::unique_ptr<Response> GroupCoordinator::heartbeat(const HeartbeatRequest& r) {
   auto resp = std::make_unique<HeartbeatResponse>();
-  Errc error = Errc::kNone;
-  Shard* shard = shard_for(r.group_id, &error);
-  if (shard == nullptr) {
-    resp->error = error;
-    return resp;
-  }
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/false);
+  std::shared_ptr<Group> g = group_for(r.group_id, /*create=*/false, &resp->error);
+  if (resp->error != Errc::kNone) return resp;
   if (g == nullptr) {
     resp->error = Errc::kUnknownMemberId;
     return resp;
@@ -440,10 +440,9 @@ std::unique_ptr<Response> GroupCoordinator::offset_commit(const OffsetCommitRequ
     return std::move(resp);
   };
   Errc error = Errc::kNone;
-  Shard* shard = shard_for(r.group_id, &error);
-  if (shard == nullptr) return answer(error);
   const bool simple = r.generation_id < 0 && r.member_id.empty();
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/simple);
+  std::shared_ptr<Group> g = group_for(r.group_id, /*create=*/simple, &error);
+  if (error != Errc::kNone) return answer(error);
   if (g == nullptr) return answer(Errc::kIllegalGeneration);  // no such group: a dead generation
   error = g->meta.validate_offset_commit(r.member_id, r.generation_id, /*transactional=*/false,
                                          broker_.bugs().stale_generation_commit);
@@ -466,13 +465,8 @@ std::unique_ptr<Response> GroupCoordinator::offset_commit(const OffsetCommitRequ
 
 std::unique_ptr<Response> GroupCoordinator::offset_fetch(const OffsetFetchRequest& r) {
   auto resp = std::make_unique<OffsetFetchResponse>();
-  Errc error = Errc::kNone;
-  Shard* shard = shard_for(r.group_id, &error);
-  if (shard == nullptr) {
-    resp->error = error;
-    return resp;
-  }
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/false);
+  std::shared_ptr<Group> g = group_for(r.group_id, /*create=*/false, &resp->error);
+  if (resp->error != Errc::kNone) return resp;
   for (const TopicPartition& tp : r.partitions) {
     OffsetFetchResponse::PartitionData d;
     d.tp = tp;
@@ -491,11 +485,10 @@ std::unique_ptr<Response> GroupCoordinator::offset_fetch(const OffsetFetchReques
 
 std::unique_ptr<Response> GroupCoordinator::txn_offset_commit(const TxnOffsetCommitRequest& r) {
   auto resp = std::make_unique<TxnOffsetCommitResponse>();
-  Shard* shard = shard_for(r.group_id, &resp->error);
-  if (shard == nullptr) return resp;
   // A commit outside group management may create the group (as Kafka's).
   const bool simple = r.generation_id < 0 && r.member_id.empty();
-  std::shared_ptr<Group> g = find_group(*shard, r.group_id, /*create=*/simple);
+  std::shared_ptr<Group> g = group_for(r.group_id, /*create=*/simple, &resp->error);
+  if (resp->error != Errc::kNone) return resp;
   if (g == nullptr) {
     resp->error = Errc::kIllegalGeneration;
     return resp;

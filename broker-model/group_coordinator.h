@@ -87,6 +87,11 @@ class GroupCoordinator {
   void load(int32_t p, int32_t leader_epoch);
   void unload(Shard& shard);
   std::shared_ptr<Group> find_group(Shard& shard, const std::string& group_id, bool create);
+  // The group `group_id` in its shard (created if `create` and absent).
+  // nullptr with *error set when this broker is not its loaded coordinator
+  // (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS); nullptr with *error
+  // untouched when the group does not exist.
+  std::shared_ptr<Group> group_for(const std::string& group_id, bool create, Errc* error);
   // The group `group_id` if this coordinator has it and `member_id` is one
   // of its members; else nullptr with *error set: the shard's error
   // (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) or UNKNOWN_MEMBER_ID.

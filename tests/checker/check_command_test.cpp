@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
-using kafkasim::checker::test::TempDir;
+using kafkasim::test::TempDir;
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "checker/check.h"
 #include "checker/history_reader.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 using namespace kafkasim::checker;
 
@@ -172,7 +172,7 @@ TEST_CASE("Deeply nested or truncated input is an error, not a crash", "[checker
 }
 
 TEST_CASE("Reading a file reports its path", "[checker]") {
-  kafkasim::checker::test::TempDir dir;
+  kafkasim::test::TempDir dir;
   std::string path = dir.write("history.jsonl", kOk + "{oops}\n");
   try {
     read_history_file(path);

@@ -4,8 +4,6 @@
 // when the run kept its events, at the exact first differing event.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -17,9 +15,11 @@
 #include "harness/result.h"
 #include "harness/run.h"
 #include "harness/scenario.h"
+#include "support/temp_dir.h"
 
 using namespace kafkasim;
 using namespace kafkasim::harness;
+using kafkasim::test::TempDir;
 
 namespace {
 
@@ -52,22 +52,6 @@ const Scenario& leader_failover() {
       load_scenario_file(std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/replication/leader-failover.json");
   return s;
 }
-
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("kafkasim-replay-" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
@@ -137,7 +121,7 @@ TEST_CASE("with the recorded run's trace.jsonl, replay names the first differing
     RunOptions o = options_for(3);
     o.record = level;
     RunResult recorded = run_scenario(leader_failover(), o);
-    const std::string folder = write_run_folder(dir.path().string(), recorded, &leader_failover());
+    const std::string folder = write_run_folder(dir.path(), recorded, &leader_failover());
     recorded = as_read(recorded);
 
     // Alter one recorded event inside checkpoint window 3, and that checkpoint.

@@ -8,8 +8,11 @@
 #include <sstream>
 
 #include "harness/result.h"
+#include "support/temp_dir.h"
 
 using namespace kafkasim::harness;
+using kafkasim::test::slurp;
+using kafkasim::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -47,26 +50,6 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> checkpoints(std::size_t n, 
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   for (std::size_t i = 1; i <= n; ++i) out.emplace_back(i * 4096, i * 7 + (i >= salt_from ? 1000000 : 0));
   return out;
-}
-
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kafkasim-result-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()));
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -209,30 +192,30 @@ TEST_CASE("an output folder appears whole, with the result, history and report, 
   TempDir dir;
   RunResult r = sample();
   r.history_jsonl = "{\"index\":0}\n";
-  const std::string folder = write_run_folder(dir.path.string(), r, nullptr);
-  CHECK(folder == (dir.path / "leader-failover" / "seed-42").string());
+  const std::string folder = write_run_folder(dir.path(), r, nullptr);
+  CHECK(folder == (fs::path(dir.path()) / "leader-failover" / "seed-42").string());
   CHECK(result_from_json(nlohmann::ordered_json::parse(slurp(fs::path(folder) / "result.json"))).seed == 42);
   CHECK(slurp(fs::path(folder) / "history.jsonl") == r.history_jsonl);
   CHECK_THAT(slurp(fs::path(folder) / "report.txt"), Catch::Contains(r.repro));
   CHECK_THAT(slurp(fs::path(folder) / "report.txt"), Catch::Contains("SKIPPED"));
 
   r.history_jsonl = "";
-  write_run_folder(dir.path.string(), r, nullptr);
+  write_run_folder(dir.path(), r, nullptr);
   CHECK(slurp(fs::path(folder) / "history.jsonl").empty());
   // Nothing but the seed's folder is left beside it: no temporary folders.
   std::size_t entries = 0;
-  for (const auto& e : fs::directory_iterator(dir.path / "leader-failover")) entries += e.is_directory() ? 1 : 0;
+  for (const auto& e : fs::directory_iterator(fs::path(dir.path()) / "leader-failover")) entries += e.is_directory() ? 1 : 0;
   CHECK(entries == 1);
 }
 
 TEST_CASE("a result file that is missing, empty or not JSON is a ResultError naming the file") {
   TempDir dir;
-  CHECK_THROWS_WITH(read_result_file((dir.path / "nope.json").string()), Catch::Contains("nope.json"));
-  std::ofstream(dir.path / "empty.json") << "\n";
-  CHECK_THROWS_WITH(read_result_file((dir.path / "empty.json").string()), Catch::Contains("empty"));
-  std::ofstream(dir.path / "bad.json") << "{\"scenario\": ";
-  CHECK_THROWS_WITH(read_result_file((dir.path / "bad.json").string()), Catch::Contains("invalid JSON"));
+  CHECK_THROWS_WITH(read_result_file((fs::path(dir.path()) / "nope.json").string()), Catch::Contains("nope.json"));
+  std::ofstream(fs::path(dir.path()) / "empty.json") << "\n";
+  CHECK_THROWS_WITH(read_result_file((fs::path(dir.path()) / "empty.json").string()), Catch::Contains("empty"));
+  std::ofstream(fs::path(dir.path()) / "bad.json") << "{\"scenario\": ";
+  CHECK_THROWS_WITH(read_result_file((fs::path(dir.path()) / "bad.json").string()), Catch::Contains("invalid JSON"));
   // The output of run --json, several lines: the first one is read.
-  std::ofstream(dir.path / "lines.jsonl") << to_json(sample()).dump() << "\n" << to_json(sample()).dump() << "\n";
-  CHECK(read_result_file((dir.path / "lines.jsonl").string()).seed == 42);
+  std::ofstream(fs::path(dir.path()) / "lines.jsonl") << to_json(sample()).dump() << "\n" << to_json(sample()).dump() << "\n";
+  CHECK(read_result_file((fs::path(dir.path()) / "lines.jsonl").string()).seed == 42);
 }

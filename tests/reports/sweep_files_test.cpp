@@ -14,8 +14,10 @@
 #include "reports/sweep_junit.h"
 #include "reports/sweep_record.h"
 #include "reports/sweep_summary.h"
+#include "support/temp_dir.h"
 
 using namespace kafkasim::reports;
+using kafkasim::test::slurp;
 
 namespace {
 
@@ -52,13 +54,6 @@ SweepRecord record(std::string name = "leader-failover") {
   r.cases = {passing(1), lost_write(2), passing(3)};
   r.elapsed_ms = 1500;
   return r;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
