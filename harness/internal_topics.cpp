@@ -6,12 +6,14 @@
 namespace kafkasim::harness {
 
 void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
-  // The ml-pipeline's services are consumer groups (and, exactly-once,
-  // transactional producers).
-  const bool ml = scenario.workload.kind == "ml-pipeline";
-  const bool eos = ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2";
+  // The ml-pipeline's and ride-sharing's services are consumer groups
+  // (and, exactly-once, transactional producers).
+  const bool rides = scenario.workload.kind == "ride-sharing";
+  const bool groups = scenario.workload.kind == "ml-pipeline" || rides;
+  const bool eos = (scenario.workload.kind == "ml-pipeline" && scenario.workload.ml.processing_guarantee == "exactly_once_v2") ||
+                   (rides && scenario.workload.rides.processing_guarantee == "exactly_once_v2");
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
-  if (!scenario.workload.subscribe && !ml) return;
+  if (!scenario.workload.subscribe && !groups) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/ride_workload.h"
 #include "harness/scenario_json.h"
 #include "harness/scenario_read.h"
 #include "harness/scenario_schema.h"
@@ -73,7 +74,7 @@ const std::vector<std::string>& workload_kinds() {
 }
 
 const std::vector<std::string>& supported_workload_kinds() {
-  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline"};
+  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline", "ride-sharing"};
   return kinds;
 }
 
@@ -92,6 +93,7 @@ std::vector<std::string> client_names(const WorkloadSpec& w) {
     for (const char* n : {"monitor-1", "trainer-1", "auditor-1"}) names.push_back(n);
     return names;
   }
+  if (w.kind == "ride-sharing") return ride_sharing_client_names(w.rides);
   for (int i = 1; i <= w.producers; ++i) names.push_back("producer-" + std::to_string(i));
   for (int i = 1; i <= w.consumers; ++i) names.push_back("consumer-" + std::to_string(i));
   return names;

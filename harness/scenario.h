@@ -17,6 +17,7 @@
 
 #include "broker-model/config_catalog.h"
 #include "harness/ml_spec.h"
+#include "harness/ride_spec.h"
 #include "harness/scenario_error.h"
 #include "harness/scenario_real.h"
 #include "harness/scenario_target.h"
@@ -66,6 +67,7 @@ struct WorkloadSpec {
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
   MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
+  RideSpec rides;              // ride-sharing: workload.rides (harness/ride_spec.h)
   bool operator==(const WorkloadSpec&) const = default;
 };
 

@@ -47,6 +47,10 @@ ojson scenario_file_json(const Scenario& s) {
     ojson ml = non_default_json(s.workload.ml);
     if (!ml.empty()) j["workload"]["ml"] = std::move(ml);
   }
+  if (s.workload.kind == "ride-sharing") {
+    ojson rides = non_default_json(s.workload.rides);
+    if (!rides.empty()) j["workload"]["rides"] = std::move(rides);
+  }
   if (s.workload.kind == "compacted-kv") {
     j["workload"]["record_keys"] = s.workload.record_keys;
     j["workload"]["tombstone_ratio"] = s.workload.tombstone_ratio;

@@ -2,6 +2,7 @@
 
 #include "harness/queue_workload.h"
 #include "harness/ml_workload.h"
+#include "harness/ride_workload.h"
 
 #include <algorithm>
 
@@ -105,12 +106,18 @@ void read_ml_pipeline(const Reader& r, const json& j, const std::vector<Topic>& 
   if (auto problem = ml_pipeline_problem(w.ml, topics)) r.fail(problem->first, problem->second);
 }
 
+// workload.rides, and the topics the system needs (harness/ride_sharing_topology.h).
+void read_ride_sharing(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
+  w.rides = ride_spec_from_json(j.value("rides", json::object()));
+  if (auto problem = ride_sharing_problem(w.rides, topics)) r.fail(problem->first, problem->second);
+}
+
 WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
   WorkloadSpec w;
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline, ride-sharing)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
@@ -139,6 +146,8 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   if (w.abort_ratio > 0 && !w.txn) r.fail("workload.abort_ratio", "aborting needs transactions (workload.txn)");
   if (j.contains("ml") && w.kind != "ml-pipeline") r.fail("workload.ml", "only an ml-pipeline workload has an ml block");
   if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
+  if (j.contains("rides") && w.kind != "ride-sharing") r.fail("workload.rides", "only a ride-sharing workload has a rides block");
+  if (w.kind == "ride-sharing") read_ride_sharing(r, j, topics, w);
   return w;
 }
 

@@ -101,6 +101,7 @@ json Scenario::to_json() const {
   if (!request_errors.empty()) j["request_errors"] = request_errors_json(request_errors);
   if (real != RealSpec{}) j["real"] = real_json(real);
   if (workload.kind == "ml-pipeline") j["workload"]["ml"] = harness::to_json(workload.ml);
+  if (workload.kind == "ride-sharing") j["workload"]["rides"] = harness::to_json(workload.rides);
   return j;
 }
 
