@@ -1,15 +1,14 @@
 // The auditor: when the final reads begin it reads ride-requests,
 // ride-matches, trip-events and payments from the start, read_committed,
-// until the system has settled or has been quiet for kQuietMs, and then
-// keeps those records and the gateway's ledger for the checker.
+// until the system has settled, and then keeps those records and the
+// gateway's ledger for the checker. A system that does not settle within
+// recovery_ms fails liveness.
 //
 // Settled: every partition read to its end; every request rejected,
 // accepted, or cancelled with each offer answered; every accepted request
 // started, every started trip completed, every completed trip charged in
 // payments. Nothing is under way then, so the ledger cannot move ahead of
 // the records read.
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -20,8 +19,6 @@
 namespace kafkasim::harness::rides {
 
 namespace {
-
-constexpr std::int64_t kQuietMs = 15000;
 
 struct Reader {
   std::unique_ptr<kafka::Consumer> consumer;
@@ -79,7 +76,6 @@ void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
     for (const auto& tp : tps) r->consumer->seek(tp, 0);
     shared->records.clear();
     Progress progress;
-    std::int64_t last_new = shared->now_ms();
     for (;;) {
       const auto records = r->consumer->poll(sim::milliseconds(200));
       shared->stats.polled += static_cast<std::int64_t>(records.size());
@@ -88,20 +84,15 @@ void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
         shared->records.push_back(checker::RideRecord{rec.tp.topic, rec.tp.partition, rec.offset, rec.value});
         progress.add(rec.tp.topic, rec.value);
       }
-      if (!records.empty()) last_new = shared->now_ms();
       bool caught_up = true;
       for (const auto& tp : tps) {
         const int64_t hw = r->consumer->high_watermark(tp);
         if (hw < 0 || r->consumer->position(tp) < hw) caught_up = false;
       }
       if (!caught_up) continue;
-      if (progress.settled() || shared->now_ms() - last_new >= kQuietMs) break;
+      if (progress.settled()) break;
     }
     shared->ledger = shared->gateway->ledger();
-    if (getenv("RIDE_DEBUG")) {
-      for (auto& x : shared->records) fprintf(stderr, "%s/%d@%ld %s\n", x.topic.c_str(), x.partition, (long)x.offset, x.value.c_str());
-      fprintf(stderr, "settled=%d now=%ld\n", (int)progress.settled(), (long)shared->now_ms());
-    }
     shared->audit_done = true;
   });
 }

@@ -19,7 +19,9 @@ kafka::Config RideWorkload::Shared::service_consumer(const std::string& group_id
 }
 
 kafka::Config RideWorkload::Shared::service_producer(const std::string& transactional_id) const {
-  nlohmann::json j = {{"acks", -1}, {"enable.idempotence", true}};
+  // A request lost to a network partition is given up on (and sent again)
+  // after 3 s, well within a step's commit timeout.
+  nlohmann::json j = {{"acks", -1}, {"enable.idempotence", true}, {"request.timeout.ms", 3000}};
   if (guarantee == ProcessingGuarantee::kExactlyOnceV2) {
     j["transactional.id"] = transactional_id;
     // Kafka Streams' default under exactly-once: a crashed instance's open
