@@ -33,7 +33,13 @@ const RideTopology& ride_sharing_topology() {
          {},
          "matches each request with the nearest free driver; driver availability is a state store "
          "backed by a compacted changelog"},
-        {"trip-service", "trips", {"ride-matches"}, {"trip-events"}, {}, "turns accepted matches into trips"},
+        {"trip-service",
+         "trips",
+         {"ride-matches", "driver-locations"},
+         {"trip-events"},
+         {},
+         "turns accepted matches into trips; a trip completes at its driver's first location update after the trip "
+         "duration"},
         {"billing",
          "billing",
          {"trip-events"},

@@ -1,7 +1,8 @@
 // The ride-sharing system's shape (docs/ride-sharing.md): its topics and
 // its services, each a consumer group of client nodes, with the topics
-// each reads and writes. The ride-sharing workload is to be built on this
-// definition, and the documentation's diagram is generated from it
+// each reads and writes. The ride-sharing workload (harness/ride_workload.h)
+// takes its topics and client names from this definition, and the
+// documentation's diagram is generated from it
 // (ride_sharing_dot), so the two cannot drift apart.
 #pragma once
 
