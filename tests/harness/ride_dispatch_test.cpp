@@ -72,7 +72,7 @@ TEST_CASE("a request no driver is free for is rejected after max_wait_ms") {
   REQUIRE(matches(out) == std::vector<std::string>{"reject r1-1 5000"});
 }
 
-TEST_CASE("a cancel before any offer drops the request; once offered it is too late") {
+TEST_CASE("a cancel before any offer drops the request, and once offered it is too late") {
   DispatchStore s(3, 10000);
   std::vector<RideOutput> out;
   s.request("r1-1", "r1", 0, 0, 0, 0, out);
