@@ -1,3 +1,7 @@
+// processing.guarantee at_least_once: produce the outputs of a poll, wait
+// until every one is acknowledged, and commit the consumed offsets every
+// commit_interval_ms (commit_sync); a crash replays everything since the
+// last commit, so outputs may repeat.
 #include <memory>
 
 #include "broker-model/group_consumer.h"
@@ -38,27 +42,34 @@ void produce_all(const std::shared_ptr<Shared>& shared, sim::Node& n, ServiceCli
 
 }  // namespace
 
-void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& group_id,
-                 const std::string& input, std::shared_ptr<void> state, Transform transform, Ready ready) {
+void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service) {
+  if (shared->ml.processing_guarantee == "exactly_once_v2") {
+    run_exactly_once(shared, n, std::move(service));
+  } else {
+    run_at_least_once(shared, n, std::move(service));
+  }
+}
+
+void run_at_least_once(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service) {
   auto client = std::make_shared<ServiceClient>();
-  client->state = std::move(state);
-  const kafka::Config config = shared->consumer_config(group_id);
+  client->state = std::move(service.state);
+  const kafka::Config config = shared->consumer_config(service.group_id);
   client->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, config);
   client->group = std::make_unique<kafka::GroupConsumer>(n, shared->bootstrap, config, *client->consumer);
   client->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
   n.set_state(client);
   ServiceClient* c = client.get();
   const int64_t interval = shared->ml.commit_interval_ms;
-  n.spawn("service", [shared, c, &n, input, interval, transform = std::move(transform), ready = std::move(ready)] {
-    c->group->subscribe({input}, kafka::RebalanceListener{});
+  n.spawn("service", [shared, c, &n, interval, service = std::move(service)] {
+    c->group->subscribe({service.input}, kafka::RebalanceListener{});
     int64_t last_commit = shared->now_ms();
     for (;;) {
-      if (ready && !ready()) {
+      if (service.ready && !service.ready()) {
         sim::sleep_for(sim::milliseconds(50));
         continue;
       }
       const auto records = c->group->poll(sim::milliseconds(100));
-      if (!records.empty()) produce_all(shared, n, *c, transform(records));
+      if (!records.empty()) produce_all(shared, n, *c, service.transform(records));
       if (shared->now_ms() - last_commit >= interval) {
         c->group->commit_sync();
         last_commit = shared->now_ms();

@@ -1,5 +1,7 @@
 // The consume-transform-produce loop of the ml-pipeline services
-// (harness/ml_services.cpp) under the scenario's processing.guarantee.
+// (harness/ml_services.cpp) under the scenario's processing.guarantee:
+// at_least_once in harness/ml_service_loop.cpp, exactly_once_v2 on
+// harness/stream_task.h in harness/ml_eos.cpp.
 #pragma once
 
 #include <functional>
@@ -21,13 +23,32 @@ struct Output {
 };
 
 using Transform = std::function<std::vector<Output>(const std::vector<kafka::ConsumedRecord>&)>;
-// Called before every poll; false: do not poll yet (the service is not ready).
-using Ready = std::function<bool()>;
+using Partitions = std::function<void(const std::vector<kafka::TopicPartition>&)>;
+
+// One service of consumer-group instances, as its instances run it.
+struct Service {
+  std::string group_id;
+  std::string input;
+  std::shared_ptr<void> state;  // kept alive with the incarnation
+  Transform transform;
+  // Called before every poll; false: do not poll yet (the service is not
+  // ready). Empty: always ready.
+  std::function<bool()> ready;
+  // exactly_once_v2: input partitions assigned to the instance (restore
+  // their local state before their records are processed), and released
+  // (revoked or lost: drop it). Empty: the service keeps no such state.
+  Partitions assigned;
+  Partitions released;
+  // exactly_once_v2, after a failed step: drop every local state derived
+  // from the input (it may hold records of an aborted transaction).
+  std::function<void()> reset;
+};
 
 // Runs the service on node `n`: joins `group_id`, subscribed to `input`,
-// and produces transform's outputs. `state` is kept alive with the
-// incarnation. Returns at once; the loop runs in a fiber of the node.
-void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& group_id,
-                 const std::string& input, std::shared_ptr<void> state, Transform transform, Ready ready);
+// and produces transform's outputs. Returns at once; the loop runs in a
+// fiber of the node.
+void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service);
+void run_at_least_once(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service);
+void run_exactly_once(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service);
 
 }  // namespace kafkasim::harness::ml
