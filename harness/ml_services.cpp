@@ -84,6 +84,9 @@ void restore_windows(Shared& shared, FeatureState& state, sim::Node& n, int32_t 
     const int64_t hw = state.restorer->high_watermark(tp);
     if (hw >= 0 && state.restorer->position(tp) >= hw) break;
   }
+  shared.sim->record(n.id(), n.name() + " restored the windows of " + std::to_string(windows.size()) +
+                                 " sensors of raw-readings/" + std::to_string(p) + " from " + tp.str() + " offsets 0.." +
+                                 std::to_string(state.restorer->position(tp)));
   state.restorer->assign({});
 }
 

@@ -153,6 +153,9 @@ checker::MlRun ml_run(const MlWorkload::Shared& s) {
   run.predictions = s.predictions;
   run.models = s.models;
   run.drift_at_ms = s.ml.drift_at_ms;
+  run.raw = s.raw;
+  run.features = s.features;
+  run.feature_window = ml::kFeatureWindow;
   return run;
 }
 }  // namespace
