@@ -155,13 +155,9 @@ void feature_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
   auto state = std::make_shared<FeatureState>();
   FeatureState* s = state.get();
   s->changelog = shared->ml.processing_guarantee == "exactly_once_v2";
-  Service service;
-  service.group_id = "ml-feature";
-  service.input = kReadingsTopic;
-  service.state = state;
-  service.transform = [shared, s](const std::vector<kafka::ConsumedRecord>& records) {
+  Service service("ml-feature", kReadingsTopic, state, [shared, s](const std::vector<kafka::ConsumedRecord>& records) {
     return feature_transform(*shared, *s, records);
-  };
+  });
   if (s->changelog) {
     service.assigned = [shared, s, &n](const std::vector<kafka::TopicPartition>& tps) {
       for (const auto& tp : tps) restore_windows(*shared, *s, n, tp.partition);
@@ -183,13 +179,9 @@ void inference_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
   for (const auto& tp : shared->partitions_of(kModelsTopic)) s->models->seek(tp, 0);
   // The model is not derived from the service's input (`models` is a side
   // input read to its end by every instance): no state to restore or drop.
-  Service service;
-  service.group_id = "ml-inference";
-  service.input = kFeaturesTopic;
-  service.state = state;
-  service.transform = [shared, s](const std::vector<kafka::ConsumedRecord>& records) {
+  Service service("ml-inference", kFeaturesTopic, state, [shared, s](const std::vector<kafka::ConsumedRecord>& records) {
     return inference_transform(*shared, *s, records);
-  };
+  });
   service.ready = [s] {
     // No features are scored before a model is known; then each poll
     // first picks up any newer version.

@@ -51,12 +51,7 @@ kafka::Config MlWorkload::Shared::consumer_config(const std::string& group_id) c
 
 kafka::Config MlWorkload::Shared::producer_config(const std::string& transactional_id) const {
   nlohmann::json j = {{"acks", -1}, {"enable.idempotence", true}};
-  if (!transactional_id.empty()) {
-    j["transactional.id"] = transactional_id;
-    // Kafka Streams' exactly-once default (StreamsConfig): an instance that
-    // crashed mid-transaction holds its partitions' LSO back at most this long.
-    j["transaction.timeout.ms"] = 10000;
-  }
+  if (!transactional_id.empty()) j["transactional.id"] = transactional_id;
   return kafka::Config::resolve(kafka::Scope::producer, j, "workload.producer");
 }
 

@@ -35,6 +35,13 @@ struct TxnApp {
                                                    sim::seconds(10));
     });
   }
+  // One whole transaction that holds the consumer's offset.
+  void commit_offsets(int64_t offset, const JoinGroupResponse& j) {
+    REQUIRE(run([&] { return producer->init_transactions(sim::seconds(10)); }).ok());
+    REQUIRE(run([&] { return producer->begin_transaction(); }).ok());
+    REQUIRE(send_offsets(offset, j, j.generation_id).ok());
+    REQUIRE(run([&] { return producer->commit_transaction(sim::seconds(10)); }).ok());
+  }
   GroupFixture& f;
   std::unique_ptr<TransactionalProducer> producer;
 };
@@ -102,10 +109,7 @@ TEST_CASE("a new group coordinator replays pending transactional offsets and the
   GroupFixture f;
   const JoinGroupResponse j = f.join_alone();
   TxnApp app(f);
-  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
-  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
-  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
-  REQUIRE(app.run([&] { return app.producer->commit_transaction(sim::seconds(10)); }).ok());
+  app.commit_offsets(42, j);
   f.run_for(sim::seconds(1));
   const int32_t old = f.coordinator();
   f.sim().crash(f.cluster().broker(old));
@@ -180,10 +184,7 @@ TEST_CASE("a transaction's offsets commit when its transaction coordinator is al
   f.run_for(sim::seconds(1));  // the coordinators load
   const JoinGroupResponse j = f.join_alone();
   TxnApp app(f);
-  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
-  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
-  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
-  REQUIRE(app.run([&] { return app.producer->commit_transaction(sim::seconds(10)); }).ok());
+  app.commit_offsets(42, j);
   f.run_for(sim::seconds(1));  // the markers
   auto committed = f.call<OffsetFetchResponse>(f.coordinator(), stable_fetch());
   REQUIRE(committed->partitions.front().error == Errc::kNone);
