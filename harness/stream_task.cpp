@@ -41,6 +41,7 @@ StreamTask::StreamTask(sim::Node& node, std::vector<int32_t> bootstrap, StreamTa
     producer_ = std::make_unique<kafka::Producer>(node_, bootstrap, config_.producer);
   }
   group_->subscribe(config_.input_topics, std::move(listener));
+  last_commit_ = sim::now();
 }
 
 StreamTask::~StreamTask() = default;
@@ -98,6 +99,10 @@ StepResult StreamTask::step() {
                   records.size());
     }
   }
+  if (config_.commit_interval > 0 && sim::now() - last_commit_ < config_.commit_interval) {
+    return StepResult{false, kafka::Errc::kNone, records.size()};
+  }
+  last_commit_ = sim::now();
   const kafka::Errc committed = group_->commit_sync();
   if (committed != kafka::Errc::kNone) return fail(committed, records.size());
   return StepResult{false, kafka::Errc::kNone, records.size()};
