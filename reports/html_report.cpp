@@ -367,6 +367,18 @@ void charts_section(std::ostringstream& o, const ReportInput& in, const Analysis
   o << "</section>\n";
 }
 
+// What the workload measured (result.json "figures": ml-pipeline,
+// ride-sharing), when it did.
+void figures_section(std::ostringstream& o, const ReportInput& in) {
+  const ojson& figures = at_or_null(in.result, "figures");
+  if (!figures.is_object() || figures.empty()) return;
+  o << "<section id=\"figures\"><h2>Figures</h2>\n<table>\n";
+  for (const auto& [name, value] : figures.items()) {
+    o << "<tr><td>" << esc(name) << "</td><td>" << esc(jtext(value)) << "</td></tr>\n";
+  }
+  o << "</table></section>\n";
+}
+
 void details_section(std::ostringstream& o, const ReportInput& in) {
   o << "<section id=\"details\"><h2>Run details</h2>\n<details><summary>stats and parameters</summary><pre>"
     << esc(at_or_null(in.result, "stats").dump(2)) << "\n"
@@ -390,6 +402,7 @@ std::string html_report(const ReportInput& in, const Analysis& a) {
   scenario_section(o, in);
   faults_section(o, in, end_ms);
   anomalies_section(o, in);
+  figures_section(o, in);
   narrative_section(o, a);
   diagrams_section(o, a);
   charts_section(o, in, a, end_ms);

@@ -40,6 +40,13 @@ std::string summary_markdown(const ReportInput& in, const Analysis& a) {
       << "\n";
   }
   if (!in.invariants.empty()) o << "\n";
+  if (r.contains("figures") && r["figures"].is_object() && !r["figures"].empty()) {
+    o << "| figure | value |\n|---|---|\n";
+    for (const auto& [name, value] : r["figures"].items()) {
+      o << "| " << escape_markdown(name) << " | " << escape_markdown(jtext(value)) << " |\n";
+    }
+    o << "\n";
+  }
   if (!a.narrative.sentences.empty()) {
     o << "What happened (" << escape_markdown(a.focus.anomaly) << "):\n\n";
     // An anomaly's story starts with the write; an invariant's ends with

@@ -145,3 +145,21 @@ TEST_CASE("a G1c witness gets a dependency-cycle diagram of its operations") {
   const std::string html = html_report(in, a);
   CHECK(html.find("id=\"diagram-cycle\"") != std::string::npos);
 }
+
+TEST_CASE("report.html and summary.md list the figures a workload measured, as text") {
+  Hostile h(true);
+  h.in.result["figures"] = nlohmann::ordered_json{{"request_to_match_p99_ms", 1520.0}, {"<script>", "x"}};
+  const std::string html = html_report(h.in, analyse(h.in));
+  const std::size_t figures = html.find("id=\"figures\"");
+  REQUIRE(figures != std::string::npos);
+  CHECK(figures > html.find("id=\"anomalies\""));
+  CHECK(html.find("<td>request_to_match_p99_ms</td><td>1520.0</td>") != std::string::npos);
+  CHECK(html.find("<td>&lt;script&gt;</td>") != std::string::npos);
+  const std::string md = summary_markdown(h.in, analyse(h.in));
+  CHECK(md.find("| request\\_to\\_match\\_p99\\_ms | 1520.0 |") != std::string::npos);
+}
+
+TEST_CASE("a report without figures has no figures section") {
+  Hostile h(true);
+  CHECK(html_report(h.in, analyse(h.in)).find("id=\"figures\"") == std::string::npos);
+}
