@@ -11,7 +11,9 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   const bool ml = scenario.workload.kind == "ml-pipeline";
   const bool eos = ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2";
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
-  if (!scenario.workload.subscribe && !ml) return;
+  // Transactions that poll commit their offsets to the group (KIP-447).
+  const bool txn_offsets = scenario.workload.txn && scenario.workload.txn_poll_ratio > 0;
+  if (!scenario.workload.subscribe && !ml && !txn_offsets) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;

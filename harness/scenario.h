@@ -65,6 +65,7 @@ struct WorkloadSpec {
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
+  double txn_poll_ratio = 0;   // txn: the chance that a micro-op of a transaction is a poll (Jepsen: 0.5)
   MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
   bool operator==(const WorkloadSpec&) const = default;
 };
