@@ -201,3 +201,14 @@ TEST_CASE("read_uncommitted polls inside committed transactions are aborted read
   }
   CHECK(txn_readers > 0);
 }
+
+TEST_CASE("transactions that poll in a consumer group give the same trace and history for the same seed") {
+  const Scenario s = shipped("transactions/txn-group-polls.json");
+  const RunResult a = run(s, 5);
+  const RunResult b = run(s, 5);
+  REQUIRE_FALSE(a.harness_error);
+  CHECK(a.trace_hash == b.trace_hash);
+  CHECK(a.history_jsonl == b.history_jsonl);
+  CHECK(a.history_jsonl.find("\"rebalance-log\"") != std::string::npos);
+  CHECK(run(s, 6).trace_hash != a.trace_hash);
+}
