@@ -407,7 +407,8 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
   // A group for the subscribing consumers and for the offsets of polling
   // transactions; a scenario may name its own.
   const bool txn_polls = shared->spec.txn && shared->spec.txn_poll_ratio > 0;
-  if ((shared->spec.subscribe || txn_polls) && !consumer_config.is_explicit("group.id")) {
+  // (Unset is null: the canonical form of a scenario writes every setting.)
+  if ((shared->spec.subscribe || txn_polls) && consumer_config.is_null("group.id")) {
     nlohmann::json j = consumer_config.non_default();
     j["group.id"] = kDefaultGroupId;
     consumer_config = kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");

@@ -146,7 +146,7 @@ std::map<std::string, std::int64_t> first_reads(const json& op) {
 
 }  // namespace
 
-TEST_CASE("a committed transaction that polled records its polls' records; one that did not commit is read again") {
+TEST_CASE("a committed transaction that polled records its polls' records, and one that did not commit is read again") {
   const RunResult r = run(shipped("transactions/txn-queue-polls.json"), 1);
   REQUIRE_FALSE(r.harness_error);
   CHECK(r.valid);
