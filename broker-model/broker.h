@@ -68,6 +68,10 @@ class Broker {
                           const TopicPartition& tp);
   // A producer id unique in the cluster.
   int64_t allocate_producer_id();
+  // Writes a transaction's marker to the local leader replica of `tp` and,
+  // for __consumer_offsets, commits or drops the producer's pending
+  // offsets: WriteTxnMarkers, and the coordinator's own local partitions.
+  Errc write_txn_marker(const WriteTxnMarkersRequest& r, const TopicPartition& tp, sim::SimTime deadline);
 
  private:
   std::unique_ptr<Response> handle(Request& request);

@@ -346,10 +346,9 @@ std::vector<TopicPartition> TxnCoordinator::write_markers(int32_t leader, const 
     if (error == Errc::kNone || error == Errc::kInvalidProducerEpoch) done.push_back(tp);
   };
   if (leader == broker_.id()) {
-    for (const TopicPartition& tp : r.partitions) {
-      Partition* p = broker_.find_partition(tp);
-      accept(tp, p == nullptr ? Errc::kNotLeaderOrFollower : p->write_marker(r, sim::now() + kAppendTimeout));
-    }
+    // As WriteTxnMarkers would: a marker on __consumer_offsets also
+    // settles the group coordinator's pending offsets.
+    for (const TopicPartition& tp : r.partitions) accept(tp, broker_.write_txn_marker(r, tp, sim::now() + kAppendTimeout));
     return done;
   }
   const int32_t node = broker_.node_of(leader);

@@ -2,6 +2,7 @@
 
 #include "broker-model/offset_store.h"
 #include "broker-model/transaction_state_topic.h"
+#include "harness/ml_workload.h"
 
 namespace kafkasim::harness {
 
@@ -11,6 +12,7 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   const bool ml = scenario.workload.kind == "ml-pipeline";
   const bool eos = ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2";
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
+  if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
   // Transactions that poll commit their offsets to the group (KIP-447).
   const bool txn_offsets = scenario.workload.txn && scenario.workload.txn_poll_ratio > 0;
   if (!scenario.workload.subscribe && !ml && !txn_offsets) return;

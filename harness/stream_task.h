@@ -62,16 +62,21 @@ struct StreamTaskConfig {
   // exactly_once_v2, isolation.level is read_committed.
   kafka::Config consumer;
   // exactly_once_v2: transactional.id set (one per instance, stable across
-  // restarts). at_least_once: an idempotent producer's config.
+  // restarts); transaction.timeout.ms defaults to 10000 as in Kafka
+  // Streams. at_least_once: an idempotent producer's config.
   kafka::Config producer;
   sim::Duration poll_timeout = sim::milliseconds(100);
   sim::Duration commit_timeout = sim::seconds(10);
+  // at_least_once: commit the consumed offsets only once this long has
+  // passed since the last commit (Kafka Streams' commit.interval.ms); 0:
+  // after every step. A restarted task processes again everything since.
+  sim::Duration commit_interval = 0;
 };
 
 struct StepResult {
   bool failed = false;
   kafka::Errc error = kafka::Errc::kNone;
-  size_t records = 0;  // records processed (and committed, when !failed)
+  size_t records = 0;  // records processed (and committed, when !failed, unless commit_interval defers it)
 };
 
 class StreamTask {
@@ -103,6 +108,7 @@ class StreamTask {
   std::unique_ptr<kafka::TransactionalProducer> txn_producer_;  // exactly_once_v2
   std::unique_ptr<kafka::Producer> producer_;                   // at_least_once
   bool broken_ = false;
+  sim::SimTime last_commit_ = 0;  // at_least_once with a commit_interval
 };
 
 }  // namespace kafkasim::harness
