@@ -15,7 +15,9 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
                    (rides && scenario.workload.rides.processing_guarantee == "exactly_once_v2");
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
-  if (!scenario.workload.subscribe && !groups) return;
+  // Transactions that poll commit their offsets to the group (KIP-447).
+  const bool txn_offsets = scenario.workload.txn && scenario.workload.txn_poll_ratio > 0;
+  if (!scenario.workload.subscribe && !groups && !txn_offsets) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;
