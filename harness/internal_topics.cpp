@@ -8,10 +8,14 @@ namespace kafkasim::harness {
 void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   // The ml-pipeline's services are consumer groups (and, exactly-once,
   // transactional producers).
+  // So are the word-count job's instances (transactional under
+  // exactly_once_v2).
   const bool ml = scenario.workload.kind == "ml-pipeline";
-  const bool eos = ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2";
+  const bool word_count = scenario.workload.kind == "word-count";
+  const bool eos = (ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2") ||
+                   (word_count && scenario.workload.streams.get_string("processing.guarantee") == "exactly_once_v2");
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
-  if (!scenario.workload.subscribe && !ml) return;
+  if (!scenario.workload.subscribe && !ml && !word_count) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;

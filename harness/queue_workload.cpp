@@ -8,6 +8,7 @@
 #include "broker-model/producer.h"
 #include "checker/compaction.h"
 #include "harness/ml_workload.h"
+#include "harness/word_count_workload.h"
 #include "harness/queue_txn.h"
 
 namespace kafkasim::harness {
@@ -453,6 +454,7 @@ const checker::History& QueueWorkload::history() const {
 
 std::unique_ptr<Workload> make_workload(const Scenario& scenario) {
   if (scenario.workload.kind == "ml-pipeline") return std::make_unique<MlWorkload>(scenario);
+  if (scenario.workload.kind == "word-count") return std::make_unique<WordCountWorkload>(scenario);
   return std::make_unique<QueueWorkload>(scenario);
 }
 

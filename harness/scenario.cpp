@@ -73,7 +73,7 @@ const std::vector<std::string>& workload_kinds() {
 }
 
 const std::vector<std::string>& supported_workload_kinds() {
-  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline"};
+  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline", "word-count"};
   return kinds;
 }
 
@@ -90,6 +90,13 @@ std::vector<std::string> client_names(const WorkloadSpec& w) {
     for (int i = 1; i <= w.ml.feature_instances; ++i) names.push_back("feature-" + std::to_string(i));
     for (int i = 1; i <= w.ml.inference_instances; ++i) names.push_back("inference-" + std::to_string(i));
     for (const char* n : {"monitor-1", "trainer-1", "auditor-1"}) names.push_back(n);
+    return names;
+  }
+  if (w.kind == "word-count") {
+    // harness/word_count_workload.cpp adds them in this order.
+    for (int i = 1; i <= w.word_count.producers; ++i) names.push_back("producer-" + std::to_string(i));
+    for (int i = 1; i <= w.word_count.instances; ++i) names.push_back("instance-" + std::to_string(i));
+    names.push_back("auditor-1");
     return names;
   }
   for (int i = 1; i <= w.producers; ++i) names.push_back("producer-" + std::to_string(i));

@@ -20,6 +20,7 @@
 #include "harness/scenario_error.h"
 #include "harness/scenario_real.h"
 #include "harness/scenario_target.h"
+#include "harness/word_count_spec.h"
 
 namespace kafkasim::harness {
 
@@ -66,6 +67,9 @@ struct WorkloadSpec {
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
   MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
+  WordCountSpec word_count;    // word-count: workload.word_count (harness/word_count_spec.h)
+  // word-count: workload.streams, the streams-scope settings (processing.guarantee).
+  kafka::Config streams = kafka::Config::defaults(kafka::Scope::streams);
   bool operator==(const WorkloadSpec&) const = default;
 };
 

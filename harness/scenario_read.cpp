@@ -2,6 +2,7 @@
 
 #include "harness/queue_workload.h"
 #include "harness/ml_workload.h"
+#include "harness/word_count_workload.h"
 
 #include <algorithm>
 
@@ -25,6 +26,7 @@ class Reader {
                        const kafka::Config* broker = nullptr) const {
     const char* key = scope == kafka::Scope::producer   ? "producer"
                       : scope == kafka::Scope::consumer ? "consumer"
+                      : scope == kafka::Scope::streams  ? "streams"
                                                         : "config";
     try {
       return kafka::Config::resolve(scope, parent.value(key, json::object()),
@@ -105,12 +107,20 @@ void read_ml_pipeline(const Reader& r, const json& j, const std::vector<Topic>& 
   if (auto problem = ml_pipeline_problem(w.ml, topics)) r.fail(problem->first, problem->second);
 }
 
+// workload.word_count, workload.streams, and the topics the job needs
+// (harness/word_count_workload.h).
+void read_word_count(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
+  w.word_count = word_count_spec_from_json(j.value("word_count", json::object()));
+  w.streams = r.config(kafka::Scope::streams, j, "workload");
+  if (auto problem = word_count_problem(topics)) r.fail(problem->first, problem->second);
+}
+
 WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
   WorkloadSpec w;
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline, word-count)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
@@ -139,6 +149,11 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   if (w.abort_ratio > 0 && !w.txn) r.fail("workload.abort_ratio", "aborting needs transactions (workload.txn)");
   if (j.contains("ml") && w.kind != "ml-pipeline") r.fail("workload.ml", "only an ml-pipeline workload has an ml block");
   if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
+  for (const char* key : {"word_count", "streams"}) {
+    if (j.contains(key) && w.kind != "word-count")
+      r.fail(std::string("workload.") + key, "only a word-count workload has a " + std::string(key) + " block");
+  }
+  if (w.kind == "word-count") read_word_count(r, j, topics, w);
   return w;
 }
 

@@ -101,6 +101,10 @@ json Scenario::to_json() const {
   if (!request_errors.empty()) j["request_errors"] = request_errors_json(request_errors);
   if (real != RealSpec{}) j["real"] = real_json(real);
   if (workload.kind == "ml-pipeline") j["workload"]["ml"] = harness::to_json(workload.ml);
+  if (workload.kind == "word-count") {
+    j["workload"]["word_count"] = harness::to_json(workload.word_count);
+    j["workload"]["streams"] = workload.streams.to_json();
+  }
   return j;
 }
 

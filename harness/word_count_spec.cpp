@@ -1,0 +1,31 @@
+#include "harness/word_count_spec.h"
+
+namespace kafkasim::harness {
+
+nlohmann::json to_json(const WordCountSpec& w) {
+  return {{"producers", w.producers},   {"instances", w.instances},   {"sentences_per_s", w.sentences_per_s},
+          {"sentences", w.sentences},   {"vocabulary", w.vocabulary}, {"words_per_sentence", w.words_per_sentence}};
+}
+
+nlohmann::ordered_json non_default_json(const WordCountSpec& w) {
+  const nlohmann::json all = to_json(w);
+  const nlohmann::json defaults = to_json(WordCountSpec{});
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : all.items()) {
+    if (value != defaults.at(key)) j[key] = value;
+  }
+  return j;
+}
+
+WordCountSpec word_count_spec_from_json(const nlohmann::json& j) {
+  WordCountSpec w;
+  w.producers = j.value("producers", w.producers);
+  w.instances = j.value("instances", w.instances);
+  w.sentences_per_s = j.value("sentences_per_s", w.sentences_per_s);
+  w.sentences = j.value("sentences", w.sentences);
+  w.vocabulary = j.value("vocabulary", w.vocabulary);
+  w.words_per_sentence = j.value("words_per_sentence", w.words_per_sentence);
+  return w;
+}
+
+}  // namespace kafkasim::harness
