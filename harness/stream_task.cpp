@@ -26,6 +26,16 @@ StreamTask::StreamTask(sim::Node& node, std::vector<int32_t> bootstrap, StreamTa
   consumer_ = std::make_unique<kafka::Consumer>(node_, bootstrap, consumer);
   group_ = std::make_unique<kafka::GroupConsumer>(node_, bootstrap, consumer, *consumer_);
   if (config_.guarantee == ProcessingGuarantee::kExactlyOnceV2) {
+    // Kafka Streams' default under exactly-once: a crashed instance's open
+    // transaction (and the pending offsets that hold its partitions back
+    // from the next owner's require_stable fetch) is aborted after 10 s,
+    // not the producer's 60 s. delivery.timeout.ms follows it unless set.
+    if (!config_.producer.is_explicit("transaction.timeout.ms")) {
+      nlohmann::json producer = config_.producer.non_default();
+      producer["transaction.timeout.ms"] = 10000;
+      if (!config_.producer.is_explicit("delivery.timeout.ms")) producer.erase("delivery.timeout.ms");
+      config_.producer = kafka::Config::resolve(kafka::Scope::producer, producer, "stream.producer");
+    }
     txn_producer_ = std::make_unique<kafka::TransactionalProducer>(node_, bootstrap, config_.producer);
   } else {
     producer_ = std::make_unique<kafka::Producer>(node_, bootstrap, config_.producer);

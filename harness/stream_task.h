@@ -62,7 +62,8 @@ struct StreamTaskConfig {
   // exactly_once_v2, isolation.level is read_committed.
   kafka::Config consumer;
   // exactly_once_v2: transactional.id set (one per instance, stable across
-  // restarts). at_least_once: an idempotent producer's config.
+  // restarts); transaction.timeout.ms defaults to 10000 as in Kafka
+  // Streams. at_least_once: an idempotent producer's config.
   kafka::Config producer;
   sim::Duration poll_timeout = sim::milliseconds(100);
   sim::Duration commit_timeout = sim::seconds(10);

@@ -170,6 +170,8 @@ class GroupFixture {
  public:
   // A second client node, for consumer clients under test.
   sim::Node& app() { return *app_; }
+  // The node that sends raw requests (for a client in a test's last step).
+  sim::Node& client_node() { return *client_; }
   std::vector<int32_t> bootstrap() const { return cluster_.bootstrap(); }
 };
 

@@ -122,3 +122,33 @@ TEST_CASE("a new group coordinator replays pending transactional offsets and the
   REQUIRE(after->partitions.front().error == Errc::kNone);
   REQUIRE(after->partitions.front().offset == 42);
 }
+
+TEST_CASE("pending offsets of a producer that crashed mid-transaction are dropped when the transaction times out") {
+  GroupFixture f;
+  const JoinGroupResponse j = f.join_alone();
+  REQUIRE(f.call<OffsetCommitResponse>(f.coordinator(), GroupFixture::commit(j.member_id, j.generation_id, 7))->error() ==
+          Errc::kNone);
+  Config c = Config::resolve(Scope::producer, nlohmann::json{{"transactional.id", "app"}, {"transaction.timeout.ms", 5000}},
+                             "producer");
+  TxnApp app(f);
+  app.producer = std::make_unique<TransactionalProducer>(f.app(), f.bootstrap(), c);
+  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
+  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
+  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
+  f.sim().crash(f.app());
+  app.producer.reset();
+
+  // transaction.timeout.ms, then the coordinator's abort sweep
+  // (transaction.abort.timed.out.transaction.cleanup.interval.ms) and the
+  // abort marker on the offsets partition.
+  std::unique_ptr<OffsetFetchResponse> after;
+  int waited_ms = 0;
+  for (; waited_ms < 30000; waited_ms += 500) {
+    after = f.call<OffsetFetchResponse>(f.coordinator(), stable_fetch());
+    if (after && after->partitions.front().error != Errc::kUnstableOffsetCommit) break;
+    f.run_for(sim::milliseconds(500));
+  }
+  INFO("waited " << waited_ms << " ms");
+  REQUIRE(after->partitions.front().error == Errc::kNone);
+  REQUIRE(after->partitions.front().offset == 7);
+}

@@ -6,6 +6,8 @@
 #include "../broker-model/group_fixture.h"
 #include "harness/stream_task.h"
 
+#include <algorithm>
+
 using namespace kafkasim;
 using namespace kafkasim::kafka;
 using namespace kafkasim::harness;
@@ -83,6 +85,104 @@ TEST_CASE("an at_least_once stream task commits the input offsets after its outp
   int64_t committed = kNoOffset;
   REQUIRE(run_task(ProcessingGuarantee::kAtLeastOnce, &committed) == kExpected);
   REQUIRE(committed == 10);
+}
+
+namespace {
+
+// Two exactly_once_v2 instances on nodes "a" and "b" upper-case the 40
+// records of t-0 and t-1 to out-0; "a" crashes in the middle of a
+// transaction and, with `restart`, comes back 2 s later with the same
+// transactional.id. Returns what out-0 holds, read read_committed.
+std::vector<std::string> run_two_instances_one_crashes(bool restart, std::string* problem) {
+  GroupFixture f;
+  auto instance = [&f](const std::string& name) -> sim::Node& {
+    sim::Node& n = f.sim().add_node(name, nullptr);
+    f.sim().start(n);
+    return n;
+  };
+  sim::Node& a = instance("a");
+  sim::Node& b = instance("b");
+  auto a_processing = std::make_shared<bool>(false);
+  f.app().spawn("input", [&f] {
+    Producer input(f.app(), f.bootstrap(), Config::defaults(Scope::producer));
+    std::vector<std::shared_ptr<Delivery>> sent;
+    for (int i = 0; i < 20; ++i) {
+      for (int p = 0; p < 2; ++p) sent.push_back(input.send(TopicPartition{"t", p}, "k", "p" + std::to_string(p) + "v" + std::to_string(i)));
+    }
+    for (const auto& d : sent) d->wait();
+  });
+  auto run = [&f](sim::Node& n, std::shared_ptr<bool> processing) {
+    n.spawn("stream", [&f, &n, processing] {
+      StreamTaskConfig c;
+      c.input_topics = {"t"};
+      c.consumer = Config::resolve(Scope::consumer,
+                                   nlohmann::json{{"group.id", kGroup},
+                                                  {"auto.offset.reset", "earliest"},
+                                                  {"session.timeout.ms", 6000},
+                                                  {"heartbeat.interval.ms", 1000}},
+                                   "consumer");
+      c.producer = Config::resolve(Scope::producer,
+                                   nlohmann::json{{"transactional.id", n.name()}, {"transaction.timeout.ms", 10000}},
+                                   "producer");
+      StreamTask task(n, f.bootstrap(), c, RebalanceListener{}, [processing](const std::vector<ConsumedRecord>& records) {
+        if (processing) *processing = true;
+        std::vector<StreamOutput> out;
+        for (const auto& r : records) {
+          std::string v = r.value;
+          for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          out.push_back(StreamOutput{TopicPartition{"out", 0}, r.key, v});
+        }
+        return out;
+      });
+      if (!task.init(sim::seconds(10))) return;
+      for (;;) {
+        if (task.step().failed) return;
+      }
+    });
+  };
+  run(a, a_processing);
+  run(b, nullptr);
+  for (int i = 0; i < 3000 && !*a_processing; ++i) f.run_for(sim::milliseconds(1));
+  if (!*a_processing) {
+    *problem = "instance a never processed a record";
+    return {};
+  }
+  f.sim().crash(a);
+  if (restart) {
+    f.run_for(sim::seconds(2));
+    f.sim().start(a);
+    run(a, nullptr);
+  }
+  auto done = std::make_shared<std::vector<std::string>>();
+  f.run_for(sim::seconds(30));
+  f.client_node().spawn("reader", [&f, done] {
+    Consumer reader(f.client_node(), f.bootstrap(),
+                    Config::resolve(Scope::consumer, nlohmann::json{{"isolation.level", "read_committed"}}, "consumer"));
+    reader.assign({TopicPartition{"out", 0}});
+    reader.seek(TopicPartition{"out", 0}, 0);
+    for (int i = 0; i < 30; ++i) {
+      for (const auto& r : reader.poll(sim::milliseconds(100))) done->push_back(r.value);
+    }
+  });
+  f.run_for(sim::seconds(5));
+  return *done;
+}
+
+}  // namespace
+
+TEST_CASE("an exactly_once_v2 instance that crashes mid-transaction leaves every input record in the output exactly once") {
+  const bool restart = GENERATE(false, true);
+  INFO((restart ? "a restarts" : "a stays down"));
+  std::string problem;
+  std::vector<std::string> out = run_two_instances_one_crashes(restart, &problem);
+  REQUIRE(problem == "");
+  std::sort(out.begin(), out.end());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20; ++i) {
+    for (int p = 0; p < 2; ++p) expected.push_back("P" + std::to_string(p) + "V" + std::to_string(i));
+  }
+  std::sort(expected.begin(), expected.end());
+  REQUIRE(out == expected);
 }
 
 TEST_CASE("processing.guarantee names parse both ways") {
