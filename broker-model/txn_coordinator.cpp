@@ -346,10 +346,10 @@ std::vector<TopicPartition> TxnCoordinator::write_markers(int32_t leader, const 
     if (error == Errc::kNone || error == Errc::kInvalidProducerEpoch) done.push_back(tp);
   };
   if (leader == broker_.id()) {
-    for (const TopicPartition& tp : r.partitions) {
-      Partition* p = broker_.find_partition(tp);
-      accept(tp, p == nullptr ? Errc::kNotLeaderOrFollower : p->write_marker(r, sim::now() + kAppendTimeout));
-    }
+    // The broker's own handler, so that a marker on an offsets partition
+    // this broker leads also completes the pending offsets there.
+    auto resp = broker_.write_txn_markers(r);
+    for (const auto& pr : static_cast<WriteTxnMarkersResponse&>(*resp).partitions) accept(pr.tp, pr.error);
     return done;
   }
   const int32_t node = broker_.node_of(leader);
