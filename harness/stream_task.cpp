@@ -18,7 +18,7 @@ const char* processing_guarantee_name(ProcessingGuarantee g) {
 
 StreamTask::StreamTask(sim::Node& node, std::vector<int32_t> bootstrap, StreamTaskConfig config,
                        kafka::RebalanceListener listener, Process process)
-    : node_(node), config_(std::move(config)), process_(std::move(process)) {
+    : node_(node), config_(std::move(config)), process_(std::move(process)), last_commit_(sim::now()) {
   nlohmann::json settings = config_.consumer.non_default();
   settings["enable.auto.commit"] = false;
   if (config_.guarantee == ProcessingGuarantee::kExactlyOnceV2) settings["isolation.level"] = "read_committed";
@@ -98,8 +98,10 @@ StepResult StreamTask::step() {
                   records.size());
     }
   }
+  if (sim::now() - last_commit_ < config_.commit_interval) return StepResult{false, kafka::Errc::kNone, records.size()};
   const kafka::Errc committed = group_->commit_sync();
   if (committed != kafka::Errc::kNone) return fail(committed, records.size());
+  last_commit_ = sim::now();
   return StepResult{false, kafka::Errc::kNone, records.size()};
 }
 

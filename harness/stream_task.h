@@ -67,12 +67,19 @@ struct StreamTaskConfig {
   kafka::Config producer;
   sim::Duration poll_timeout = sim::milliseconds(100);
   sim::Duration commit_timeout = sim::seconds(10);
+  // at_least_once: commit the consumed offsets once this long has passed
+  // since the last commit (Kafka Streams' commit.interval.ms, 30000 by
+  // default), after every step's outputs are acknowledged; 0: after every
+  // step. A crash replays everything processed since the last commit.
+  sim::Duration commit_interval = 0;
 };
 
 struct StepResult {
   bool failed = false;
   kafka::Errc error = kafka::Errc::kNone;
-  size_t records = 0;  // records processed (and committed, when !failed)
+  // Records processed: their outputs acknowledged and, unless an
+  // at_least_once commit_interval deferred it, their offsets committed.
+  size_t records = 0;
 };
 
 class StreamTask {
@@ -104,6 +111,7 @@ class StreamTask {
   std::unique_ptr<kafka::TransactionalProducer> txn_producer_;  // exactly_once_v2
   std::unique_ptr<kafka::Producer> producer_;                   // at_least_once
   bool broken_ = false;
+  sim::SimTime last_commit_;  // at_least_once: the last commit, or the task's creation
 };
 
 }  // namespace kafkasim::harness

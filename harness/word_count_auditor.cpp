@@ -1,6 +1,6 @@
 // The auditor: once the final reads begin, reads `sentences`, the
 // repartition topic and `word-counts` read_committed from their starts
-// until it has caught up with all three and the job has committed every
+// until it has caught up with all three and the job has processed every
 // input record it read (so every acknowledged sentence has been counted
 // and its counts published). What it read of `word-counts` is the run's
 // final counts.
@@ -45,8 +45,10 @@ void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
     shared->final_counts.clear();
     for (;;) {
       // A sentence acknowledged by now is in `sentences` below the high
-      // watermark the next fetch sees.
+      // watermark the next fetch sees, and so are the outputs of every
+      // step the job has finished by now.
       const sim::SimTime asked_at = sim::now();
+      const std::map<kafka::TopicPartition, std::int64_t> processed = shared->processed;
       const auto records = a->consumer->poll(sim::milliseconds(200));
       shared->stats.polled += static_cast<int64_t>(records.size());
       for (const kafka::ConsumedRecord& r : records) {
@@ -60,8 +62,8 @@ void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
       if (!caught_up(*a->consumer, all)) continue;
       bool done = true;
       for (const auto& [tp, next] : read_to) {
-        auto it = shared->processed.find(tp);
-        if (it == shared->processed.end() || it->second < next) done = false;
+        auto it = processed.find(tp);
+        if (it == processed.end() || it->second < next) done = false;
       }
       if (!done) continue;
       shared->audited_at = asked_at;

@@ -50,9 +50,8 @@ kafka::Config producer_config(const Shared& shared, const std::string& name) {
   nlohmann::json j = {{"acks", -1}, {"enable.idempotence", true}};
   if (shared.guarantee == ProcessingGuarantee::kExactlyOnceV2) {
     // One transactional.id per instance, stable across its restarts (EOS
-    // v2, KIP-447); Kafka Streams' transaction.timeout.ms under EOS.
+    // v2, KIP-447).
     j["transactional.id"] = std::string(kWordCountGroup) + "-" + name;
-    j["transaction.timeout.ms"] = 10000;
   }
   return kafka::Config::resolve(kafka::Scope::producer, j, "workload.producer");
 }
@@ -136,6 +135,9 @@ void instance_program(const std::shared_ptr<Shared>& shared, sim::Node& n, const
       c.input_topics = {kSentencesTopic, kWordsRepartitionTopic};
       c.consumer = consumer_config(*shared, true);
       c.producer = producer_config(*shared, name);
+      if (shared->guarantee == ProcessingGuarantee::kAtLeastOnce) {
+        c.commit_interval = sim::milliseconds(shared->spec.commit_interval_ms);
+      }
       kafka::RebalanceListener listener;
       listener.on_assigned = [shared, inst, &n](const std::vector<kafka::TopicPartition>& tps) {
         for (const auto& tp : tps) {

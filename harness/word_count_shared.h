@@ -42,7 +42,8 @@ struct WordCountWorkload::Shared {
   std::map<std::string, std::int64_t> next_sentence;
   std::map<std::string, Sentence> sentences;  // by id
   // Per input partition (sentences, repartition), the next offset a
-  // successful step of the job committed.
+  // successful step of the job processed: its outputs acknowledged (under
+  // exactly_once_v2, committed with the offsets in one transaction).
   std::map<kafka::TopicPartition, std::int64_t> processed;
   // The auditor's final read, and the time up to which it proved every
   // acknowledged sentence counted.

@@ -16,6 +16,9 @@ struct WordCountSpec {
   std::int64_t sentences = 0;       // the producers stop after this many (0: at the final reads)
   int vocabulary = 8;               // the words w0..w(N-1)
   int words_per_sentence = 4;
+  // at_least_once: the instances commit their consumed offsets this often
+  // (Kafka Streams' commit.interval.ms); exactly_once_v2 commits every step.
+  std::int64_t commit_interval_ms = 30000;
   bool operator==(const WordCountSpec&) const = default;
 };
 
