@@ -102,6 +102,7 @@ class StreamTask {
 
  private:
   StepResult fail(kafka::Errc e, size_t records);
+  StepResult commit_offsets(size_t records);  // at_least_once
 
   sim::Node& node_;
   StreamTaskConfig config_;
@@ -112,6 +113,7 @@ class StreamTask {
   std::unique_ptr<kafka::Producer> producer_;                   // at_least_once
   bool broken_ = false;
   sim::SimTime last_commit_;  // at_least_once: the last commit, or the task's creation
+  bool uncommitted_ = false;  // at_least_once: steps processed since the last commit
 };
 
 }  // namespace kafkasim::harness
