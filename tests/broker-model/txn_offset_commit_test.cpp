@@ -152,3 +152,33 @@ TEST_CASE("pending offsets of a producer that crashed mid-transaction are droppe
   REQUIRE(after->partitions.front().error == Errc::kNone);
   REQUIRE(after->partitions.front().offset == 7);
 }
+
+TEST_CASE("a commit marker the transaction coordinator writes to an offsets partition it leads itself commits the pending offsets") {
+  GroupFixture f;
+  // Move the group coordinator (the leader of __consumer_offsets/0) to the
+  // transaction coordinator's broker: the markers to the offsets partition
+  // are then written locally, not by a WriteTxnMarkers request.
+  const TopicPartition txn_state{kTransactionStateTopic, 0};
+  auto txn_leader = [&] {
+    const PartitionState* s = f.cluster().committed_metadata().partition(txn_state);
+    return s ? s->leader : kNoLeader;
+  };
+  for (int i = 0; i < 6 && txn_leader() != f.coordinator(); ++i) {
+    const int32_t coordinator = f.coordinator();
+    f.sim().crash(f.cluster().broker(coordinator));
+    f.run_for(sim::seconds(5));
+    f.sim().restart(f.cluster().broker(coordinator));
+    f.run_for(sim::seconds(5));
+  }
+  REQUIRE(txn_leader() == f.coordinator());
+  const JoinGroupResponse j = f.join_alone();
+  TxnApp app(f);
+  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
+  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
+  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
+  REQUIRE(app.run([&] { return app.producer->commit_transaction(sim::seconds(10)); }).ok());
+  f.run_for(sim::seconds(1));  // the markers
+  auto committed = f.call<OffsetFetchResponse>(f.coordinator(), stable_fetch());
+  REQUIRE(committed->partitions.front().error == Errc::kNone);
+  REQUIRE(committed->partitions.front().offset == 42);
+}
