@@ -69,7 +69,7 @@ TEST_CASE("a word-count scenario must declare the job's topics, its changelog co
 TEST_CASE("processing.guarantee is read from workload.streams and only a word-count workload has one") {
   Scenario s = load_scenario_file(streams_file("word-count-at-least-once"));
   REQUIRE(s.workload.streams.get_string("processing.guarantee") == "at_least_once");
-  REQUIRE(s.workload.word_count.commit_interval_ms == 5000);
+  REQUIRE(s.workload.word_count.commit_interval_ms == 10000);
   nlohmann::json j = s.to_json();
   j["workload"]["streams"]["processing.guarantee"] = "exactly_once";
   REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("workload.streams"));
