@@ -8,14 +8,6 @@
 
 namespace kafkasim::harness::word_count {
 
-bool caught_up(const kafka::Consumer& c, const std::vector<kafka::TopicPartition>& tps) {
-  for (const auto& tp : tps) {
-    const int64_t hw = c.high_watermark(tp);
-    if (hw < 0 || c.position(tp) < hw) return false;
-  }
-  return true;
-}
-
 namespace {
 
 struct Auditor {

@@ -15,6 +15,7 @@
 #include "broker-model/config_catalog.h"
 #include "broker-model/types.h"
 #include "checker/word_count.h"
+#include "harness/consumer_progress.h"
 #include "harness/stream_task.h"
 #include "harness/word_count_workload.h"
 #include "sim/simulation.h"
@@ -67,10 +68,6 @@ using Shared = WordCountWorkload::Shared;
 void producer_program(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& name);
 void instance_program(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& name);
 void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n);
-
-// True when `c` has read every partition of `tps` up to the high
-// watermark its last fetch saw.
-bool caught_up(const kafka::Consumer& c, const std::vector<kafka::TopicPartition>& tps);
 
 }  // namespace word_count
 }  // namespace kafkasim::harness

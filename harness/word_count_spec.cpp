@@ -1,5 +1,7 @@
 #include "harness/word_count_spec.h"
 
+#include "harness/spec_json.h"
+
 namespace kafkasim::harness {
 
 nlohmann::json to_json(const WordCountSpec& w) {
@@ -8,15 +10,7 @@ nlohmann::json to_json(const WordCountSpec& w) {
           {"commit_interval_ms", w.commit_interval_ms}};
 }
 
-nlohmann::ordered_json non_default_json(const WordCountSpec& w) {
-  const nlohmann::json all = to_json(w);
-  const nlohmann::json defaults = to_json(WordCountSpec{});
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : all.items()) {
-    if (value != defaults.at(key)) j[key] = value;
-  }
-  return j;
-}
+nlohmann::ordered_json non_default_json(const WordCountSpec& w) { return non_default_keys(to_json(w), to_json(WordCountSpec{})); }
 
 WordCountSpec word_count_spec_from_json(const nlohmann::json& j) {
   WordCountSpec w;
