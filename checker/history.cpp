@@ -63,6 +63,18 @@ ElemId History::intern_elem(KeyId key, ValueRef value) {
   }
   std::uint32_t str = value.is_string ? strings_.intern(value.str) : kNone;
   std::int64_t num = value.is_string ? 0 : value.num;
+  // The value's dense slot: within about twice the values seen so far, so
+  // a few huge values cannot make it large.
+  ElemId* slot = nullptr;
+  if (!value.is_string && num >= 0) {
+    const auto v = static_cast<std::uint64_t>(num);
+    if (v >= by_value_.size() && v < 2 * elems_.size() + 1024) by_value_.resize(v + 1 + v / 2, kNone);
+    if (v < by_value_.size()) slot = &by_value_[v];
+  }
+  if (slot != nullptr && *slot != kNone) {
+    const Elem& x = elems_[*slot];
+    if (x.key == key && x.str == kNone && x.num == num) return *slot;
+  }
   std::uint64_t h = elem_hash(key, str, num);
   ElemId id = elem_index_.find(h, [&](std::uint32_t e) {
     const Elem& x = elems_[e];
@@ -72,7 +84,11 @@ ElemId History::intern_elem(KeyId key, ValueRef value) {
   if (elems_.size() >= kNone) throw std::length_error("history has too many distinct values");
   id = static_cast<ElemId>(elems_.size());
   elems_.push_back(Elem{key, str, num, kUnknownOffset});
-  elem_index_.insert(h, id);
+  if (slot != nullptr && *slot == kNone) {
+    *slot = id;
+  } else {
+    elem_index_.insert(h, id);
+  }
   return id;
 }
 
@@ -97,6 +113,7 @@ ElemId History::intern_elem_at(KeyId key, std::int64_t offset, ValueRef value) {
 
 void History::shrink_to_fit() {
   by_offset_ = {};
+  by_value_ = {};
   elem_index_ = IdTable();
   elem_index_complete_ = elems_.empty();
   elems_.shrink_to_fit();

@@ -232,6 +232,12 @@ class History {
   StringPool key_names_;
   StringPool strings_;
   std::vector<Elem> elems_;
+  // Every element is found either in by_value_ (integer values: the slot
+  // of its value, set once, when it was interned into an empty slot) or in
+  // elem_index_ (all others). Jepsen's values are unique integers sent in
+  // increasing order, so by_value_ is dense and finds most values without
+  // a cache miss; a value sent to two keys keeps the first in its slot.
+  std::vector<ElemId> by_value_;
   IdTable elem_index_;  // empty after shrink_to_fit() until the next intern
   bool elem_index_complete_ = true;
   // Per key, the value last interned at each offset, in a dense array kept

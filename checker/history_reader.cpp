@@ -1,5 +1,6 @@
 #include "checker/history_reader.h"
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -342,11 +343,17 @@ class LineParser {
     }
   }
 
+  // Through a small direct-mapped cache: histories name few keys, and
+  // nearly every micro-op names one.
   KeyId intern(std::string_view name) {
-    if (last_key_ != kNone && name == last_key_name_) return last_key_;
-    last_key_ = h_.intern_key(name);
-    last_key_name_.assign(name);
-    return last_key_;
+    std::size_t slot = name.size();
+    for (std::size_t i = name.size() > 3 ? name.size() - 3 : 0; i < name.size(); ++i)
+      slot = slot * 31 + static_cast<unsigned char>(name[i]);
+    CachedKey& c = key_cache_[slot % key_cache_.size()];
+    if (c.id != kNone && name == c.name) return c.id;
+    c.id = h_.intern_key(name);
+    c.name.assign(name);
+    return c.id;
   }
 
   template <class Path>
@@ -402,8 +409,11 @@ class LineParser {
   History& h_;
   bool began_ = false;
   std::string name_scratch_, key_scratch_, value_scratch_, scratch_;
-  KeyId last_key_ = kNone;
-  std::string last_key_name_;
+  struct CachedKey {
+    KeyId id = kNone;
+    std::string name;
+  };
+  std::array<CachedKey, 64> key_cache_;
 };
 
 }  // namespace
