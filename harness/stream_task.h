@@ -10,8 +10,9 @@
 //                    require_stable.
 //   at_least_once    an idempotent producer; each step waits for every
 //                    output's acknowledgement, then commits the consumed
-//                    offsets (OffsetCommit). A crash between the two
-//                    processes the records again.
+//                    offsets (OffsetCommit), or, with a commit_interval,
+//                    only once that interval has passed. A crash before
+//                    the commit processes the records again.
 //
 // Use:
 //   StreamTask task(node, bootstrap, config, listener, process);
