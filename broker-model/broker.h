@@ -68,11 +68,10 @@ class Broker {
                           const TopicPartition& tp);
   // A producer id unique in the cluster.
   int64_t allocate_producer_id();
-  // WriteTxnMarkers, as this broker answers it: each partition's marker
-  // written as leader and, for a __consumer_offsets partition, applied to
-  // its groups' pending offsets. The transaction coordinator calls it for
-  // the partitions it leads itself.
-  std::unique_ptr<Response> write_txn_markers(const WriteTxnMarkersRequest& r);
+  // Writes a transaction's marker to the local leader replica of `tp` and,
+  // for __consumer_offsets, commits or drops the producer's pending
+  // offsets: WriteTxnMarkers, and the coordinator's own local partitions.
+  Errc write_txn_marker(const WriteTxnMarkersRequest& r, const TopicPartition& tp, sim::SimTime deadline);
 
  private:
   std::unique_ptr<Response> handle(Request& request);
@@ -81,6 +80,7 @@ class Broker {
   std::unique_ptr<Response> metadata_response();
   std::unique_ptr<Response> init_producer_id();
   std::unique_ptr<Response> find_coordinator(const std::string& transactional_id);
+  std::unique_ptr<Response> write_txn_markers(const WriteTxnMarkersRequest& r);
   // The broker id leading the __transaction_state partition of the id, or
   // kNoLeader.
   int32_t txn_coordinator_of(const std::string& transactional_id) const;

@@ -37,13 +37,17 @@ std::unique_ptr<Response> Broker::write_txn_markers(const WriteTxnMarkersRequest
   auto resp = std::make_unique<WriteTxnMarkersResponse>();
   const sim::SimTime deadline = sim::now() + sim::seconds(5);
   for (const TopicPartition& tp : r.partitions) {
-    Errc error = Errc::kNone;
-    Partition* p = leader_partition(tp, &error);
-    if (p != nullptr) error = p->write_marker(r, deadline);
-    if (error == Errc::kNone && tp.topic == kOffsetsTopic) groups_.on_txn_marker(tp.partition, r.producer_id, r.commit);
-    resp->partitions.push_back(WriteTxnMarkersResponse::PartitionResult{tp, error});
+    resp->partitions.push_back(WriteTxnMarkersResponse::PartitionResult{tp, write_txn_marker(r, tp, deadline)});
   }
   return resp;
+}
+
+Errc Broker::write_txn_marker(const WriteTxnMarkersRequest& r, const TopicPartition& tp, sim::SimTime deadline) {
+  Errc error = Errc::kNone;
+  Partition* p = leader_partition(tp, &error);
+  if (p != nullptr) error = p->write_marker(r, deadline);
+  if (error == Errc::kNone && tp.topic == kOffsetsTopic) groups_.on_txn_marker(tp.partition, r.producer_id, r.commit);
+  return error;
 }
 
 Errc Broker::verify_transaction(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,

@@ -346,10 +346,9 @@ std::vector<TopicPartition> TxnCoordinator::write_markers(int32_t leader, const 
     if (error == Errc::kNone || error == Errc::kInvalidProducerEpoch) done.push_back(tp);
   };
   if (leader == broker_.id()) {
-    // The broker's own handler, so that a marker on an offsets partition
-    // this broker leads also completes the pending offsets there.
-    auto resp = broker_.write_txn_markers(r);
-    for (const auto& pr : static_cast<WriteTxnMarkersResponse&>(*resp).partitions) accept(pr.tp, pr.error);
+    // As WriteTxnMarkers would: a marker on __consumer_offsets also
+    // settles the group coordinator's pending offsets.
+    for (const TopicPartition& tp : r.partitions) accept(tp, broker_.write_txn_marker(r, tp, sim::now() + kAppendTimeout));
     return done;
   }
   const int32_t node = broker_.node_of(leader);

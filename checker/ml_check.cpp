@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 
 namespace kafkasim::checker {
@@ -103,6 +104,36 @@ std::int64_t quantile(std::vector<std::int64_t> values, double q) {
   return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
+namespace {
+
+// The features whose window mean differs from the one the sensor's
+// readings in log order give (null when the final read had no features).
+nlohmann::ordered_json refilled_windows(const MlRun& run) {
+  if (run.features.empty()) return nullptr;
+  std::map<std::string, std::vector<double>> expected;  // reading -> the means its occurrences give
+  std::map<std::string, std::deque<double>> windows;     // sensor -> its last readings
+  for (const MlLogged& r : run.raw) {
+    std::deque<double>& w = windows[r.sensor];
+    w.push_back(r.value);
+    if (static_cast<int>(w.size()) > run.feature_window) w.pop_front();
+    double mean = 0;
+    for (double v : w) mean += v;
+    expected[r.reading].push_back(mean / static_cast<double>(w.size()));
+  }
+  std::int64_t refilled = 0;
+  for (const MlLogged& f : run.features) {
+    auto it = expected.find(f.reading);
+    if (it == expected.end()) continue;
+    // Features are written with 6 decimals.
+    if (std::none_of(it->second.begin(), it->second.end(), [&](double m) { return std::abs(m - f.value) < 1e-5; })) {
+      ++refilled;
+    }
+  }
+  return refilled;
+}
+
+}  // namespace
+
 nlohmann::ordered_json ml_figures(const MlRun& run) {
   std::map<std::string, const MlReading*> reading;
   for (const MlReading& r : run.readings) reading[r.id] = &r;
@@ -149,6 +180,7 @@ nlohmann::ordered_json ml_figures(const MlRun& run) {
   for (const auto& [version, n] : per_version) versions[std::to_string(version)] = n;
   f["predictions_per_version"] = std::move(versions);
   f["model_versions"] = static_cast<std::int64_t>(run.models.size());
+  f["features_with_refilled_window"] = refilled_windows(run);
   return f;
 }
 

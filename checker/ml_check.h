@@ -52,6 +52,14 @@ struct MlModelVersion {
   std::int64_t time_ms = 0;  // when `models` acknowledged it
 };
 
+// A record of `raw-readings` (value: the reading) or `features` (value:
+// the window mean, f2) as the final read found it.
+struct MlLogged {
+  std::string reading;  // the MlReading::id
+  std::string sensor;   // the record's key
+  double value = 0;
+};
+
 struct MlRun {
   std::vector<MlReading> readings;        // acknowledged readings
   std::vector<MlPrediction> predictions;  // the final read of `predictions`, in offset order
@@ -59,6 +67,12 @@ struct MlRun {
   // Times the system was disturbed (fault windows), [from, to).
   std::vector<std::pair<std::int64_t, std::int64_t>> disturbed;
   std::int64_t drift_at_ms = -1;          // the sensors' scheduled drift, or -1
+  // The final read of `raw-readings` (each partition in offset order; a
+  // sensor's readings are in one partition) and of `features`, and how
+  // many readings a feature's window holds. Empty: not read.
+  std::vector<MlLogged> raw;
+  std::vector<MlLogged> features;
+  int feature_window = 4;
 };
 
 struct MlOptions {
@@ -76,7 +90,9 @@ Verdict check_ml(const MlRun& run, const MlOptions& options);
 // from before the drift scored by the versions published by then, of
 // readings from after it scored by those old versions, and of readings
 // from after it scored by versions published later (retrained); the
-// number of predictions per version.
+// number of predictions per version; and how many features' window mean
+// is not the mean of the sensor's last feature_window readings in
+// `raw-readings` (a window lost to a crash or a rebalance, refilled).
 nlohmann::ordered_json ml_figures(const MlRun& run);
 
 // The q-quantile (0..1) of `values` by nearest rank; 0 for none.

@@ -2,6 +2,7 @@
 
 #include "broker-model/offset_store.h"
 #include "broker-model/transaction_state_topic.h"
+#include "harness/ml_workload.h"
 
 namespace kafkasim::harness {
 
@@ -15,6 +16,7 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   const bool eos = (ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2") ||
                    (word_count && scenario.workload.streams.get_string("processing.guarantee") == "exactly_once_v2");
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
+  if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
   if (!scenario.workload.subscribe && !ml && !word_count) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;

@@ -188,19 +188,33 @@ void auditor_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
     while (!shared->final_reads) sim::sleep_for(sim::milliseconds(500));
     // A consumer made when the final reads begin, with fresh metadata.
     r->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, shared->consumer_config(""));
-    const auto tps = shared->partitions_of(kPredictionsTopic);
+    // Also raw-readings and features, for the windows' figure.
+    std::vector<kafka::TopicPartition> tps;
+    for (const char* topic : {kPredictionsTopic, kReadingsTopic, kFeaturesTopic}) {
+      for (const auto& tp : shared->partitions_of(topic)) tps.push_back(tp);
+    }
     r->consumer->assign(tps);
     for (const auto& tp : tps) r->consumer->seek(tp, 0);
     shared->predictions.clear();
+    shared->raw.clear();
+    shared->features.clear();
     std::set<std::string> predicted;
     int64_t last_new = shared->now_ms();
     constexpr int64_t kQuietMs = 10000;
     for (;;) {
       const auto records = r->consumer->poll(sim::milliseconds(200));
-      shared->stats.polled += static_cast<int64_t>(records.size());
       for (const kafka::ConsumedRecord& rec : records) {
         const auto f = fields(rec.value);
         if (!f.count("id")) continue;
+        if (rec.tp.topic == kReadingsTopic) {
+          shared->raw.push_back(checker::MlLogged{f.at("id"), rec.key, number(f, "x")});
+          continue;
+        }
+        if (rec.tp.topic == kFeaturesTopic) {
+          shared->features.push_back(checker::MlLogged{f.at("id"), rec.key, number(f, "f2")});
+          continue;
+        }
+        shared->stats.polled++;
         shared->predictions.push_back(checker::MlPrediction{f.at("id"), static_cast<int64_t>(number(f, "v")),
                                                             static_cast<int64_t>(number(f, "pt")), number(f, "p"),
                                                             rec.offset});

@@ -11,11 +11,13 @@ const Pipeline& pipeline() {
           {kPredictionsTopic, false, "P(label=1) of a reading and the model version used"},
           {kLabelsTopic, false, "the ground truth of a reading, late"},
           {kRetrainTopic, false, "the monitor's request to replace a model version"},
+          {kFeatureChangelogTopic, true, "each sensor's window (exactly_once_v2), restored on assignment", true},
       },
       {
           {"sensor", "produces readings that drift on the scenario's schedule, and their labels late", false, {},
            {kReadingsTopic, kLabelsTopic}},
-          {"feature", "windowed mean per sensor, normalised", true, {kReadingsTopic}, {kFeaturesTopic}},
+          {"feature", "windowed mean per sensor, normalised", true, {kReadingsTopic},
+           {kFeaturesTopic, kFeatureChangelogTopic}},
           {"inference", "scores features with the newest model it has read", true, {kFeaturesTopic, kModelsTopic},
            {kPredictionsTopic}},
           {"monitor", "accuracy and drift over time; asks for retraining past the threshold", false,
@@ -30,7 +32,8 @@ const Pipeline& pipeline() {
 std::string pipeline_dot(const Pipeline& p) {
   std::string s = "digraph ml_pipeline {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
   for (const PipelineTopic& t : p.topics) {
-    s += "  \"" + t.name + "\" [shape=cylinder, label=\"" + t.name + (t.compacted ? "\\n(compacted)" : "") + "\"];\n";
+    s += "  \"" + t.name + "\" [shape=cylinder, " + (t.internal ? "style=dashed, " : "") + "label=\"" + t.name +
+         (t.compacted ? "\\n(compacted)" : "") + "\"];\n";
   }
   for (const PipelineStage& st : p.stages) {
     s += "  \"" + st.name + "\" [shape=box, style=rounded, label=\"" + st.name +

@@ -13,6 +13,9 @@ struct PipelineTopic {
   std::string name;
   bool compacted = false;  // cleanup.policy=compact required
   std::string carries;     // what a record holds
+  // Created by the workload itself, as Kafka Streams creates its internal
+  // topics (exactly_once_v2 only), not declared by the scenario.
+  bool internal = false;
 };
 
 struct PipelineStage {
@@ -41,5 +44,9 @@ inline constexpr const char* kModelsTopic = "models";
 inline constexpr const char* kPredictionsTopic = "predictions";
 inline constexpr const char* kLabelsTopic = "labels";
 inline constexpr const char* kRetrainTopic = "retrain-requests";
+// The feature service's window store's changelog (exactly_once_v2): Kafka
+// Streams' `<application.id>-<store>-changelog`, one partition per
+// `raw-readings` partition, compacted.
+inline constexpr const char* kFeatureChangelogTopic = "ml-feature-windows-changelog";
 
 }  // namespace kafkasim::harness::ml

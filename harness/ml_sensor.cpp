@@ -10,7 +10,7 @@
 namespace kafkasim::harness::ml {
 
 namespace {
-constexpr int kWindow = 4;  // readings in the feature service's window
+constexpr int kWindow = kFeatureWindow;
 
 int partition_of(const std::string& sensor, int partitions) {
   uint64_t h = sim::fnv1a64(sensor);

@@ -1,7 +1,26 @@
+// The loop every ml-pipeline service instance runs: a StreamTask
+// (harness/stream_task.h) under the scenario's processing.guarantee.
+//
+// exactly_once_v2 (KIP-447): a transactional producer whose
+// transactional.id is the node name (stable across the instance's
+// restarts, so a restarted instance fences its former incarnation and
+// settles its open transaction); each poll's outputs commit in one
+// transaction with the consumed offsets, so read_committed readers
+// downstream see each input record's outputs exactly once.
+//
+// at_least_once: an idempotent producer; each poll's outputs are
+// acknowledged before the consumed offsets are committed, at most every
+// commit_interval_ms (Kafka Streams' commit.interval.ms). An instance that
+// restarts, or a task that failed, processes again everything since the
+// last commit: outputs repeat.
+//
+// A failed step (fenced, an abortable or fatal transaction error, an
+// unknown commit outcome, a failed delivery or offset commit) is Kafka
+// Streams' task-corrupted path: the task leaves the group, the service
+// drops its local state derived from the input (Service::reset), and a new
+// task rejoins and resumes from the committed offsets.
 #include <memory>
 
-#include "broker-model/group_consumer.h"
-#include "broker-model/producer.h"
 #include "harness/ml_services.h"
 #include "harness/ml_shared.h"
 
@@ -11,58 +30,46 @@ namespace {
 
 struct ServiceClient {
   std::shared_ptr<void> state;
-  std::unique_ptr<kafka::Consumer> consumer;
-  std::unique_ptr<kafka::GroupConsumer> group;
-  std::unique_ptr<kafka::Producer> producer;
-  std::vector<std::unique_ptr<kafka::Producer>> retired;  // replaced producers, kept for their fibers
+  // Every task this incarnation made; a failed one stays (closed) because
+  // its clients' fibers refer to it.
+  std::vector<std::unique_ptr<StreamTask>> tasks;
 };
-
-// Produces `out` until each is acknowledged. An outcome that is not known
-// (possibly written) is sent again: at-least-once may repeat, never lose.
-// After a failure the producer is replaced, as Kafka Streams does when a
-// task's producer fails: a fresh producer id, no stuck sequence state.
-void produce_all(const std::shared_ptr<Shared>& shared, sim::Node& n, ServiceClient& c, const std::vector<Output>& out) {
-  std::vector<std::shared_ptr<kafka::Delivery>> pending;
-  for (const Output& o : out) pending.push_back(c.producer->send(o.tp, o.key, o.value));
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    for (;;) {
-      pending[i]->wait();
-      if (pending[i]->report().status == kafka::DeliveryReport::Status::kPersisted) break;
-      sim::sleep_for(sim::milliseconds(100));
-      c.retired.push_back(std::move(c.producer));
-      c.producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
-      for (std::size_t j = i; j < out.size(); ++j) pending[j] = c.producer->send(out[j].tp, out[j].key, out[j].value);
-    }
-  }
-}
 
 }  // namespace
 
-void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, const std::string& group_id,
-                 const std::string& input, std::shared_ptr<void> state, Transform transform, Ready ready) {
+void run_service(const std::shared_ptr<Shared>& shared, sim::Node& n, Service service) {
   auto client = std::make_shared<ServiceClient>();
-  client->state = std::move(state);
-  const kafka::Config config = shared->consumer_config(group_id);
-  client->consumer = std::make_unique<kafka::Consumer>(n, shared->bootstrap, config);
-  client->group = std::make_unique<kafka::GroupConsumer>(n, shared->bootstrap, config, *client->consumer);
-  client->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
+  client->state = std::move(service.state);
   n.set_state(client);
   ServiceClient* c = client.get();
-  const int64_t interval = shared->ml.commit_interval_ms;
-  n.spawn("service", [shared, c, &n, input, interval, transform = std::move(transform), ready = std::move(ready)] {
-    c->group->subscribe({input}, kafka::RebalanceListener{});
-    int64_t last_commit = shared->now_ms();
+  StreamTaskConfig config;
+  config.input_topics = {service.input};
+  config.consumer = shared->consumer_config(service.group_id);
+  if (shared->ml.processing_guarantee == "exactly_once_v2") {
+    config.guarantee = ProcessingGuarantee::kExactlyOnceV2;
+    config.producer = shared->producer_config(n.name());
+  } else {
+    config.guarantee = ProcessingGuarantee::kAtLeastOnce;
+    config.producer = shared->producer_config();
+    config.commit_interval = sim::milliseconds(shared->ml.commit_interval_ms);
+  }
+  n.spawn("service", [shared, c, &n, config, service = std::move(service)] {
+    const kafka::RebalanceListener listener{service.assigned, service.released, service.released};
     for (;;) {
-      if (ready && !ready()) {
-        sim::sleep_for(sim::milliseconds(50));
-        continue;
+      c->tasks.push_back(std::make_unique<StreamTask>(n, shared->bootstrap, config, listener, service.transform));
+      StreamTask& task = *c->tasks.back();
+      bool ok = task.init(config.commit_timeout);
+      while (ok) {
+        if (service.ready && !service.ready()) {
+          sim::sleep_for(sim::milliseconds(50));
+          continue;
+        }
+        ok = !task.step().failed;
       }
-      const auto records = c->group->poll(sim::milliseconds(100));
-      if (!records.empty()) produce_all(shared, n, *c, transform(records));
-      if (shared->now_ms() - last_commit >= interval) {
-        c->group->commit_sync();
-        last_commit = shared->now_ms();
-      }
+      task.close();
+      // The next task restores the state of the partitions it is assigned.
+      if (service.reset) service.reset();
+      sim::sleep_for(sim::milliseconds(100));
     }
   });
 }

@@ -41,6 +41,7 @@ struct MlWorkload::Shared {
   std::map<std::string, checker::MlReading> acked;  // by id
   std::vector<checker::MlModelVersion> models;       // publications not known to have failed
   std::vector<checker::MlPrediction> predictions;    // the auditor's final read
+  std::vector<checker::MlLogged> raw, features;      // the auditor's final read of raw-readings and features
   std::vector<reports::TimeSeries> series{{"ml-accuracy", "share correct", {}},
                                           {"ml-drift", "standard deviations", {}},
                                           {"consumer-lag predictions", "readings", {}}};
@@ -52,6 +53,10 @@ struct MlWorkload::Shared {
 };
 
 namespace ml {
+
+// Readings in the feature service's window (a sensor's latest, the
+// current one included).
+inline constexpr int kFeatureWindow = 4;
 
 // "k=v;k=v" record values.
 std::map<std::string, std::string> fields(const std::string& text);

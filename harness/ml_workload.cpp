@@ -57,15 +57,16 @@ kafka::Config MlWorkload::Shared::producer_config(const std::string& transaction
 
 std::optional<std::pair<std::string, std::string>> ml_pipeline_problem(const MlSpec& ml,
                                                                        const std::vector<Topic>& topics) {
-  if (ml.processing_guarantee == "exactly_once_v2") {
-    return std::make_pair(std::string("workload.ml.processing_guarantee"),
-                          std::string("exactly_once_v2 needs the EOS consume-transform-produce loop, "
-                                      "which this build does not have yet"));
-  }
   for (const ml::PipelineTopic& pt : ml::pipeline().topics) {
     const Topic* found = nullptr;
     for (const Topic& t : topics) {
       if (t.name == pt.name) found = &t;
+    }
+    if (pt.internal) {
+      if (!found) continue;
+      return std::make_pair(std::string("topics"), "the topic \"" + pt.name +
+                                                       "\" is the workload's own (it creates it under exactly_once_v2); "
+                                                       "a scenario does not declare it");
     }
     if (!found) {
       return std::make_pair(std::string("topics"), "an ml-pipeline workload needs a topic named \"" + pt.name + "\" (" +
@@ -79,9 +80,24 @@ std::optional<std::pair<std::string, std::string>> ml_pipeline_problem(const MlS
   return std::nullopt;
 }
 
+std::optional<kafka::TopicSpec> ml_changelog_topic(const Scenario& scenario) {
+  if (scenario.workload.kind != "ml-pipeline" || scenario.workload.ml.processing_guarantee != "exactly_once_v2") {
+    return std::nullopt;
+  }
+  for (const Topic& t : scenario.topics) {
+    if (t.name != ml::kReadingsTopic) continue;
+    nlohmann::json config = t.config.non_default();
+    config["cleanup.policy"] = "compact";
+    return kafka::TopicSpec{ml::kFeatureChangelogTopic, t.partitions, t.replication_factor,
+                            kafka::Config::resolve(kafka::Scope::topic, config, "topics", &scenario.cluster.config)};
+  }
+  return std::nullopt;
+}
+
 MlWorkload::MlWorkload(const Scenario& scenario) : shared_(std::make_shared<Shared>()) {
   shared_->ml = scenario.workload.ml;
   for (const Topic& t : scenario.topics) shared_->partitions[t.name] = t.partitions;
+  if (auto changelog = ml_changelog_topic(scenario)) shared_->partitions[changelog->name] = changelog->partitions;
 }
 
 MlWorkload::~MlWorkload() = default;
@@ -132,6 +148,9 @@ checker::MlRun ml_run(const MlWorkload::Shared& s) {
   run.predictions = s.predictions;
   run.models = s.models;
   run.drift_at_ms = s.ml.drift_at_ms;
+  run.raw = s.raw;
+  run.features = s.features;
+  run.feature_window = ml::kFeatureWindow;
   return run;
 }
 }  // namespace

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker-model/cluster.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
 
@@ -20,6 +21,11 @@ namespace kafkasim::harness {
 // of the pipeline missing, `models` not compacted. nullopt when it can.
 std::optional<std::pair<std::string, std::string>> ml_pipeline_problem(const MlSpec& ml,
                                                                        const std::vector<Topic>& topics);
+
+// The feature service's changelog topic (harness/ml_pipeline.h) when the
+// scenario runs the pipeline exactly_once_v2: partitions, replication and
+// topic config of `raw-readings`, compacted. nullopt otherwise.
+std::optional<kafka::TopicSpec> ml_changelog_topic(const Scenario& scenario);
 
 class MlWorkload final : public Workload {
  public:

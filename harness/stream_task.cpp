@@ -18,7 +18,7 @@ const char* processing_guarantee_name(ProcessingGuarantee g) {
 
 StreamTask::StreamTask(sim::Node& node, std::vector<int32_t> bootstrap, StreamTaskConfig config,
                        kafka::RebalanceListener listener, Process process)
-    : node_(node), config_(std::move(config)), process_(std::move(process)), last_commit_(sim::now()) {
+    : node_(node), config_(std::move(config)), process_(std::move(process)) {
   nlohmann::json settings = config_.consumer.non_default();
   settings["enable.auto.commit"] = false;
   if (config_.guarantee == ProcessingGuarantee::kExactlyOnceV2) settings["isolation.level"] = "read_committed";
@@ -41,6 +41,7 @@ StreamTask::StreamTask(sim::Node& node, std::vector<int32_t> bootstrap, StreamTa
     producer_ = std::make_unique<kafka::Producer>(node_, bootstrap, config_.producer);
   }
   group_->subscribe(config_.input_topics, std::move(listener));
+  last_commit_ = sim::now();
 }
 
 StreamTask::~StreamTask() = default;
@@ -60,11 +61,7 @@ StepResult StreamTask::fail(kafka::Errc e, size_t records) {
 StepResult StreamTask::step() {
   if (broken_) return StepResult{true, kafka::Errc::kInvalidTxnState, 0};
   std::vector<kafka::ConsumedRecord> records = group_->poll(config_.poll_timeout);
-  if (records.empty()) {
-    // at_least_once: a deferred commit is due even when nothing new came.
-    if (uncommitted_ && sim::now() - last_commit_ >= config_.commit_interval) return commit_offsets(0);
-    return StepResult{};
-  }
+  if (records.empty()) return StepResult{};
   // The next offset to consume per partition, with the epoch of the last
   // record consumed (KIP-320).
   std::map<kafka::TopicPartition, kafka::OffsetCommitRequest::PartitionOffset> next;
@@ -102,17 +99,13 @@ StepResult StreamTask::step() {
                   records.size());
     }
   }
-  uncommitted_ = true;
-  if (sim::now() - last_commit_ < config_.commit_interval) return StepResult{false, kafka::Errc::kNone, records.size()};
-  return commit_offsets(records.size());
-}
-
-StepResult StreamTask::commit_offsets(size_t records) {
-  const kafka::Errc committed = group_->commit_sync();
-  if (committed != kafka::Errc::kNone) return fail(committed, records);
+  if (config_.commit_interval > 0 && sim::now() - last_commit_ < config_.commit_interval) {
+    return StepResult{false, kafka::Errc::kNone, records.size()};
+  }
   last_commit_ = sim::now();
-  uncommitted_ = false;
-  return StepResult{false, kafka::Errc::kNone, records};
+  const kafka::Errc committed = group_->commit_sync();
+  if (committed != kafka::Errc::kNone) return fail(committed, records.size());
+  return StepResult{false, kafka::Errc::kNone, records.size()};
 }
 
 void StreamTask::close() { group_->close(); }

@@ -10,9 +10,8 @@
 //                    require_stable.
 //   at_least_once    an idempotent producer; each step waits for every
 //                    output's acknowledgement, then commits the consumed
-//                    offsets (OffsetCommit), or, with a commit_interval,
-//                    only once that interval has passed. A crash before
-//                    the commit processes the records again.
+//                    offsets (OffsetCommit). A crash between the two
+//                    processes the records again.
 //
 // Use:
 //   StreamTask task(node, bootstrap, config, listener, process);
@@ -68,19 +67,16 @@ struct StreamTaskConfig {
   kafka::Config producer;
   sim::Duration poll_timeout = sim::milliseconds(100);
   sim::Duration commit_timeout = sim::seconds(10);
-  // at_least_once: commit the consumed offsets once this long has passed
-  // since the last commit (Kafka Streams' commit.interval.ms, 30000 by
-  // default), after every step's outputs are acknowledged; 0: after every
-  // step. A crash replays everything processed since the last commit.
+  // at_least_once: commit the consumed offsets only once this long has
+  // passed since the last commit (Kafka Streams' commit.interval.ms); 0:
+  // after every step. A restarted task processes again everything since.
   sim::Duration commit_interval = 0;
 };
 
 struct StepResult {
   bool failed = false;
   kafka::Errc error = kafka::Errc::kNone;
-  // Records processed: their outputs acknowledged and, unless an
-  // at_least_once commit_interval deferred it, their offsets committed.
-  size_t records = 0;
+  size_t records = 0;  // records processed (and committed, when !failed, unless commit_interval defers it)
 };
 
 class StreamTask {
@@ -103,7 +99,6 @@ class StreamTask {
 
  private:
   StepResult fail(kafka::Errc e, size_t records);
-  StepResult commit_offsets(size_t records);  // at_least_once
 
   sim::Node& node_;
   StreamTaskConfig config_;
@@ -113,8 +108,7 @@ class StreamTask {
   std::unique_ptr<kafka::TransactionalProducer> txn_producer_;  // exactly_once_v2
   std::unique_ptr<kafka::Producer> producer_;                   // at_least_once
   bool broken_ = false;
-  sim::SimTime last_commit_;  // at_least_once: the last commit, or the task's creation
-  bool uncommitted_ = false;  // at_least_once: steps processed since the last commit
+  sim::SimTime last_commit_ = 0;  // at_least_once with a commit_interval
 };
 
 }  // namespace kafkasim::harness

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "broker-model/transactional_producer.h"
+#include "broker-model/txn_metadata.h"
 #include "group_fixture.h"
 
 using namespace kafkasim;
@@ -33,6 +34,13 @@ struct TxnApp {
                                                    ConsumerGroupMetadata{kGroup, generation, j.member_id},
                                                    sim::seconds(10));
     });
+  }
+  // One whole transaction that holds the consumer's offset.
+  void commit_offsets(int64_t offset, const JoinGroupResponse& j) {
+    REQUIRE(run([&] { return producer->init_transactions(sim::seconds(10)); }).ok());
+    REQUIRE(run([&] { return producer->begin_transaction(); }).ok());
+    REQUIRE(send_offsets(offset, j, j.generation_id).ok());
+    REQUIRE(run([&] { return producer->commit_transaction(sim::seconds(10)); }).ok());
   }
   GroupFixture& f;
   std::unique_ptr<TransactionalProducer> producer;
@@ -101,10 +109,7 @@ TEST_CASE("a new group coordinator replays pending transactional offsets and the
   GroupFixture f;
   const JoinGroupResponse j = f.join_alone();
   TxnApp app(f);
-  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
-  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
-  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
-  REQUIRE(app.run([&] { return app.producer->commit_transaction(sim::seconds(10)); }).ok());
+  app.commit_offsets(42, j);
   f.run_for(sim::seconds(1));
   const int32_t old = f.coordinator();
   f.sim().crash(f.cluster().broker(old));
@@ -153,30 +158,33 @@ TEST_CASE("pending offsets of a producer that crashed mid-transaction are droppe
   REQUIRE(after->partitions.front().offset == 7);
 }
 
-TEST_CASE("a commit marker the transaction coordinator writes to an offsets partition it leads itself commits the pending offsets") {
+TEST_CASE("a transaction's offsets commit when its transaction coordinator is also the group coordinator") {
   GroupFixture f;
-  // Move the group coordinator (the leader of __consumer_offsets/0) to the
-  // transaction coordinator's broker: the markers to the offsets partition
-  // are then written locally, not by a WriteTxnMarkers request.
-  const TopicPartition txn_state{kTransactionStateTopic, 0};
+  // Moves the group coordinator (the leader of __consumer_offsets/0) to the
+  // transaction coordinator's broker (the leader of __transaction_state/0),
+  // whose markers then go to its own replica of __consumer_offsets rather
+  // than by WriteTxnMarkers: the third broker and the group coordinator
+  // crash, and come back once the leadership has moved.
   auto txn_leader = [&] {
-    const PartitionState* s = f.cluster().committed_metadata().partition(txn_state);
+    const PartitionState* s = f.cluster().committed_metadata().partition(TopicPartition{kTransactionStateTopic, 0});
     return s ? s->leader : kNoLeader;
   };
-  for (int i = 0; i < 6 && txn_leader() != f.coordinator(); ++i) {
-    const int32_t coordinator = f.coordinator();
-    f.sim().crash(f.cluster().broker(coordinator));
-    f.run_for(sim::seconds(5));
-    f.sim().restart(f.cluster().broker(coordinator));
-    f.run_for(sim::seconds(5));
+  const int32_t txn = txn_leader();
+  const int32_t group = f.coordinator();
+  if (txn != group) {
+    const int32_t third = 6 - txn - group;  // brokers 1, 2, 3
+    f.sim().crash(f.cluster().broker(third));
+    f.sim().crash(f.cluster().broker(group));
+    for (int i = 0; i < 100 && f.coordinator() != txn; ++i) f.run_for(sim::milliseconds(100));
+    f.sim().restart(f.cluster().broker(third));
+    f.sim().restart(f.cluster().broker(group));
+    f.run_for(sim::seconds(3));  // back in the ISRs
   }
   REQUIRE(txn_leader() == f.coordinator());
+  f.run_for(sim::seconds(1));  // the coordinators load
   const JoinGroupResponse j = f.join_alone();
   TxnApp app(f);
-  REQUIRE(app.run([&] { return app.producer->init_transactions(sim::seconds(10)); }).ok());
-  REQUIRE(app.run([&] { return app.producer->begin_transaction(); }).ok());
-  REQUIRE(app.send_offsets(42, j, j.generation_id).ok());
-  REQUIRE(app.run([&] { return app.producer->commit_transaction(sim::seconds(10)); }).ok());
+  app.commit_offsets(42, j);
   f.run_for(sim::seconds(1));  // the markers
   auto committed = f.call<OffsetFetchResponse>(f.coordinator(), stable_fetch());
   REQUIRE(committed->partitions.front().error == Errc::kNone);

@@ -96,3 +96,18 @@ TEST_CASE("figures give latency quantiles and accuracy before the drift and afte
   REQUIRE(f["latency_p50_ms"] == 20);
   REQUIRE(f["latency_p99_ms"] == 100);
 }
+
+TEST_CASE("a feature whose window mean is not that of the sensor's last readings counts as a refilled window") {
+  MlRun run = good_run();
+  run.feature_window = 2;
+  // s1's readings in log order: 1, 3, 5; windows of two: means 1, 2, 4.
+  run.raw = {{"s1:0", "s1", 1.0}, {"s1:1", "s1", 3.0}, {"s1:2", "s1", 5.0}};
+  run.features = {{"s1:0", "s1", 1.0}, {"s1:1", "s1", 2.0}, {"s1:2", "s1", 4.0}};
+  REQUIRE(ml_figures(run)["features_with_refilled_window"] == 0);
+  // A crash lost the window before s1:2: its mean is of itself alone.
+  run.features.back().value = 5.0;
+  REQUIRE(ml_figures(run)["features_with_refilled_window"] == 1);
+  // Not read: no figure.
+  run.features.clear();
+  REQUIRE(ml_figures(run)["features_with_refilled_window"].is_null());
+}

@@ -17,18 +17,19 @@ namespace {
 
 // Produces "v0".."v9" to t-0, runs one stream task that upper-cases them
 // to out-0 until it has processed them, and reads out-0 read_committed.
-std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed) {
+std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed, sim::Duration commit_interval = 0) {
   GroupFixture f;
   auto done = std::make_shared<std::vector<std::string>>();
   auto processed = std::make_shared<size_t>(0);
   auto problem = std::make_shared<std::string>();
-  f.app().spawn("stream", [&f, g, done, processed, problem] {
+  f.app().spawn("stream", [&f, g, commit_interval, done, processed, problem] {
     Producer input(f.app(), f.bootstrap(), Config::defaults(Scope::producer));
     std::vector<std::shared_ptr<Delivery>> sent;
     for (int i = 0; i < 10; ++i) sent.push_back(input.send(TopicPartition{"t", 0}, "k", "v" + std::to_string(i)));
     for (const auto& d : sent) d->wait();
     StreamTaskConfig c;
     c.guarantee = g;
+    c.commit_interval = commit_interval;
     c.input_topics = {"t"};
     c.consumer = Config::resolve(Scope::consumer, nlohmann::json{{"group.id", kGroup}, {"auto.offset.reset", "earliest"}},
                                  "consumer");
@@ -183,6 +184,12 @@ TEST_CASE("an exactly_once_v2 instance that crashes mid-transaction leaves every
   }
   std::sort(expected.begin(), expected.end());
   REQUIRE(out == expected);
+}
+
+TEST_CASE("an at_least_once stream task with a commit interval produces at once but commits the offsets later") {
+  int64_t committed = 0;
+  REQUIRE(run_task(ProcessingGuarantee::kAtLeastOnce, &committed, sim::seconds(60)) == kExpected);
+  REQUIRE(committed == kNoOffset);
 }
 
 TEST_CASE("processing.guarantee names parse both ways") {
