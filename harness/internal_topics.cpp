@@ -3,6 +3,7 @@
 #include "broker-model/offset_store.h"
 #include "broker-model/transaction_state_topic.h"
 #include "harness/ml_workload.h"
+#include "harness/word_count_workload.h"
 
 namespace kafkasim::harness {
 
@@ -17,6 +18,7 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
                    (word_count && scenario.workload.streams.get_string("processing.guarantee") == "exactly_once_v2");
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
+  for (kafka::TopicSpec& t : word_count_internal_topics(scenario)) spec.topics.push_back(std::move(t));
   if (!scenario.workload.subscribe && !ml && !word_count) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;

@@ -17,42 +17,51 @@ kafka::TopicPartition WordCountWorkload::Shared::partition_for(const std::string
 }
 
 std::optional<std::pair<std::string, std::string>> word_count_problem(const std::vector<Topic>& topics) {
-  auto find = [&](const char* name) -> const Topic* {
+  auto declared = [&](const char* name) {
     for (const Topic& t : topics) {
-      if (t.name == name) return &t;
+      if (t.name == name) return true;
     }
-    return nullptr;
+    return false;
   };
+  for (const char* name : {kWordsRepartitionTopic, kCountsChangelogTopic}) {
+    if (declared(name)) {
+      return std::make_pair(std::string("topics"), std::string("the topic \"") + name +
+                                                       "\" is the word-count job's own (it creates it, as Kafka "
+                                                       "Streams does); a scenario does not declare it");
+    }
+  }
   const std::pair<const char*, const char*> needed[] = {
-      {kSentencesTopic, "the input sentences"},
-      {kWordsRepartitionTopic, "the words, repartitioned by word"},
-      {kCountsChangelogTopic, "the changelog of the counts store, compacted"},
-      {kWordCountsTopic, "the output: each word's new count, keyed by word"}};
+      {kSentencesTopic, "the input sentences"}, {kWordCountsTopic, "the output: each word's new count, keyed by word"}};
   for (const auto& [name, carries] : needed) {
-    if (!find(name)) {
+    if (!declared(name)) {
       return std::make_pair(std::string("topics"), std::string("a word-count workload needs a topic named \"") +
                                                        name + "\" (" + carries + ")");
     }
   }
-  const Topic* changelog = find(kCountsChangelogTopic);
-  if (changelog->config.get_string("cleanup.policy").find("compact") == std::string::npos) {
-    return std::make_pair(std::string("topics"), std::string("the topic \"") + kCountsChangelogTopic +
-                                                     "\" must be compacted (config cleanup.policy: compact)");
-  }
-  const Topic* repartition = find(kWordsRepartitionTopic);
-  if (changelog->partitions != repartition->partitions) {
-    return std::make_pair(std::string("topics"),
-                          std::string("the topics \"") + kCountsChangelogTopic + "\" and \"" + kWordsRepartitionTopic +
-                              "\" must have the same number of partitions (the store of repartition partition p "
-                              "is changelogged to partition p)");
-  }
   return std::nullopt;
+}
+
+std::vector<kafka::TopicSpec> word_count_internal_topics(const Scenario& scenario) {
+  std::vector<kafka::TopicSpec> specs;
+  if (scenario.workload.kind != "word-count") return specs;
+  for (const Topic& t : scenario.topics) {
+    if (t.name != kSentencesTopic) continue;
+    nlohmann::json config = t.config.non_default();
+    specs.push_back(kafka::TopicSpec{kWordsRepartitionTopic, t.partitions, t.replication_factor,
+                                     kafka::Config::resolve(kafka::Scope::topic, config, "topics", &scenario.cluster.config)});
+    // The store of repartition partition p is changelogged to partition p.
+    config["cleanup.policy"] = "compact";
+    specs.push_back(kafka::TopicSpec{kCountsChangelogTopic, t.partitions, t.replication_factor,
+                                     kafka::Config::resolve(kafka::Scope::topic, config, "topics", &scenario.cluster.config)});
+  }
+  return specs;
 }
 
 WordCountWorkload::WordCountWorkload(const Scenario& scenario) : shared_(std::make_shared<Shared>()) {
   shared_->spec = scenario.workload.word_count;
   shared_->guarantee = *parse_processing_guarantee(scenario.workload.streams.get_string("processing.guarantee"));
   for (const Topic& t : scenario.topics) shared_->partitions[t.name] = t.partitions;
+  for (const kafka::TopicSpec& t : word_count_internal_topics(scenario)) shared_->partitions[t.name] = t.partitions;
 }
 
 WordCountWorkload::~WordCountWorkload() = default;

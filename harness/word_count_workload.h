@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker-model/cluster.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
 
@@ -29,10 +30,16 @@ inline constexpr const char* kCountsChangelogTopic = "word-count-counts-changelo
 inline constexpr const char* kWordCountsTopic = "word-counts";
 inline constexpr const char* kWordCountGroup = "word-count";
 
-// Why a scenario cannot run the job, as (JSON path, message): a topic
-// missing, the changelog not compacted or not co-partitioned with the
-// repartition topic. nullopt when it can.
+// Why a scenario cannot run the job, as (JSON path, message): `sentences`
+// or `word-counts` missing, or one of the job's internal topics declared.
+// nullopt when it can.
 std::optional<std::pair<std::string, std::string>> word_count_problem(const std::vector<Topic>& topics);
+
+// The job's internal topics, which it creates itself as Kafka Streams
+// does: the repartition topic and the compacted changelog, each with the
+// partitions, replication factor and configuration of `sentences` (the
+// changelog compacted). Empty for another workload.
+std::vector<kafka::TopicSpec> word_count_internal_topics(const Scenario& scenario);
 
 class WordCountWorkload final : public Workload {
  public:

@@ -6,6 +6,7 @@
 
 #include "harness/run.h"
 #include "harness/scenario.h"
+#include "harness/word_count_workload.h"
 
 using namespace kafkasim::harness;
 
@@ -53,17 +54,22 @@ TEST_CASE("without crashes an at_least_once word count is exact") {
   REQUIRE(r.anomalies.empty());
 }
 
-TEST_CASE("a word-count scenario must declare the job's topics, its changelog compacted and co-partitioned") {
-  const nlohmann::json good = load_scenario_file(streams_file("word-count-eos")).to_json();
+TEST_CASE("a word-count scenario declares sentences and word-counts, and the job creates its internal topics") {
+  const Scenario s = load_scenario_file(streams_file("word-count-eos"));
+  const auto internal = word_count_internal_topics(s);
+  REQUIRE(internal.size() == 2);
+  REQUIRE(internal[0].name == "word-count-words-repartition");
+  REQUIRE(internal[1].name == "word-count-counts-changelog");
+  REQUIRE(internal[1].config.get_string("cleanup.policy") == "compact");
+  REQUIRE(internal[1].partitions == s.topics[0].partitions);  // as many as sentences
+  REQUIRE(internal[1].config.get_int("min.insync.replicas") == 2);
+  const nlohmann::json good = s.to_json();
   nlohmann::json j = good;
-  j["topics"].erase(j["topics"].begin() + 2);  // the changelog
-  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("\"word-count-counts-changelog\""));
+  j["topics"].erase(j["topics"].begin());  // sentences
+  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("needs a topic named \"sentences\""));
   j = good;
-  j["topics"][2]["config"]["cleanup.policy"] = "delete";
-  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("must be compacted"));
-  j = good;
-  j["topics"][2]["partitions"] = 2;
-  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("same number of partitions"));
+  j["topics"].push_back({{"name", "word-count-counts-changelog"}, {"partitions", 3}});
+  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("is the word-count job's own"));
 }
 
 TEST_CASE("processing.guarantee is read from workload.streams and only a word-count workload has one") {
