@@ -19,7 +19,9 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
   for (kafka::TopicSpec& t : word_count_internal_topics(scenario)) spec.topics.push_back(std::move(t));
-  if (!scenario.workload.subscribe && !ml && !word_count) return;
+  // Transactions that poll commit their offsets to the group (KIP-447).
+  const bool txn_offsets = scenario.workload.txn && scenario.workload.txn_poll_ratio > 0;
+  if (!scenario.workload.subscribe && !ml && !word_count && !txn_offsets) return;
   const kafka::Config& broker = spec.broker_config;
   kafka::TopicSpec offsets;
   offsets.name = kafka::kOffsetsTopic;

@@ -75,6 +75,33 @@ struct QueueWorkload::Shared {
     history.add_op(process, type, it->second.f, mops, time());
     pending.erase(it);
   }
+  // complete, with the keys whose assignment changed during the op
+  // (Jepsen's :rebalance-log).
+  void complete(int32_t process, OpType type, const std::vector<checker::MicroOp>& mops,
+                const std::vector<std::string>& rebalanced) {
+    if (rebalanced.empty()) return complete(process, type, mops);
+    if (closed) return;
+    auto it = pending.find(process);
+    if (it == pending.end()) return;
+    history.begin_op(type, it->second.f);
+    for (const checker::MicroOp& mop : mops) {
+      if (const auto* send = std::get_if<checker::Send>(&mop)) {
+        history.send(history.intern_key(send->key), checker::ValueRef::of(send->value),
+                     send->offset.value_or(checker::kUnknownOffset));
+        continue;
+      }
+      history.poll();
+      for (const auto& [key, records] : std::get<checker::Poll>(mop).records) {
+        const checker::KeyId k = history.intern_key(key);
+        for (const checker::Record& r : records) {
+          history.read(k, r.offset.value_or(checker::kUnknownOffset), checker::ValueRef::of(r.value));
+        }
+      }
+    }
+    for (const std::string& key : rebalanced) history.rebalanced(history.intern_key(key));
+    history.end_op(std::nullopt, time(), process);
+    pending.erase(it);
+  }
   void assign(int32_t process) {
     if (closed) return;
     history.add_keys_op(process, OpType::invoke, OpFn::assign, key_names, time());
@@ -125,22 +152,65 @@ struct ProducerClient {
   // txn: true (queue_txn.h): one process, one transaction at a time.
   sim::Channel<TxnJob> txn_work;
   std::vector<std::unique_ptr<kafka::TransactionalProducer>> txn_producers;
+  std::unique_ptr<TxnConsumer> txn_consumer;  // txn_poll_ratio > 0
 };
+
+checker::Poll to_poll(const std::vector<kafka::ConsumedRecord>& records, bool kv);
 
 std::shared_ptr<QueueTxnContext> txn_context(const std::shared_ptr<Shared>& shared) {
   auto ctx = std::make_shared<QueueTxnContext>();
   Shared* s = shared.get();
   ctx->owner = shared;
   ctx->invoke = [s](int32_t process, OpFn f, std::vector<checker::MicroOp> mops) { s->invoke(process, f, std::move(mops)); };
-  ctx->complete = [s](int32_t process, OpType type, const std::vector<checker::MicroOp>& mops) {
-    s->complete(process, type, mops);
+  ctx->complete = [s](int32_t process, OpType type, const std::vector<checker::MicroOp>& mops,
+                      const std::vector<std::string>& rebalanced) { s->complete(process, type, mops, rebalanced); };
+  ctx->keys_op = [s](int32_t process, OpFn f) {
+    if (f == OpFn::subscribe) {
+      s->subscribe(process);
+    } else {
+      s->assign(process);
+    }
   };
+  ctx->poll_value = [s](const std::vector<kafka::ConsumedRecord>& records) { return to_poll(records, s->kv); };
   ctx->keys = shared->keys;
   ctx->key_names = shared->key_names;
   ctx->bootstrap = shared->bootstrap;
   ctx->producer_config = shared->spec.producer;
   ctx->stats = &shared->stats;
   return ctx;
+}
+
+// The topics of the workload's keys, in key order.
+std::vector<std::string> key_topics(const Shared& shared) {
+  std::vector<std::string> topics;
+  for (const auto& tp : shared.keys) {
+    if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) topics.push_back(tp.topic);
+  }
+  return topics;
+}
+
+// The consumer of a producer node whose transactions poll: assigned every
+// key, or subscribed to the workload's topics in the workload's group.
+std::unique_ptr<TxnConsumer> make_txn_consumer(const Shared& shared, sim::Node& n, const kafka::Config& config,
+                                               bool validate_epochs) {
+  auto c = std::make_unique<TxnConsumer>();
+  c->group_id = config.get_string("group.id");
+  c->consumer = std::make_unique<kafka::Consumer>(n, shared.bootstrap, config);
+  c->consumer->set_validate_leader_epochs(validate_epochs);
+  if (!shared.spec.subscribe) {
+    c->consumer->assign(shared.keys);
+    return c;
+  }
+  c->group = std::make_unique<kafka::GroupConsumer>(n, shared.bootstrap, config, *c->consumer);
+  TxnConsumer* self = c.get();
+  auto note = [self](const std::vector<kafka::TopicPartition>& tps) {
+    for (const auto& tp : tps) {
+      auto& keys = self->rebalanced;
+      if (std::find(keys.begin(), keys.end(), tp.str()) == keys.end()) keys.push_back(tp.str());
+    }
+  };
+  c->group->subscribe(key_topics(shared), kafka::RebalanceListener{note, note, note});
+  return c;
 }
 
 // One producer process: sends the values handed to it, one op at a time.
@@ -250,10 +320,7 @@ struct GroupClient {
 // reads everything in assign mode like the other consumers.
 void subscribe_consumer_process(const std::shared_ptr<Shared>& shared, GroupClient* client, int32_t node) {
   const int32_t process = shared->next_process++;
-  std::vector<std::string> topics;
-  for (const auto& tp : shared->keys) {
-    if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) topics.push_back(tp.topic);
-  }
+  const std::vector<std::string> topics = key_topics(*shared);
   auto note = [client](const std::vector<kafka::TopicPartition>& tps) {
     for (const auto& tp : tps) {
       auto& keys = client->rebalanced;
@@ -338,18 +405,37 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
   // Scenarios built in code have not been through the reader.
   kafka::Config consumer_config = queue_consumer_config(shared->spec.consumer);
   const bool validate_epochs = !cluster.spec().bugs.uncommitted_fetch;
+  // A group for the subscribing consumers and for the offsets of polling
+  // transactions; a scenario may name its own.
+  const bool txn_polls = shared->spec.txn && shared->spec.txn_poll_ratio > 0;
+  // (Unset is null: the canonical form of a scenario writes every setting.)
+  if ((shared->spec.subscribe || txn_polls) && consumer_config.is_null("group.id")) {
+    nlohmann::json j = consumer_config.non_default();
+    j["group.id"] = kDefaultGroupId;
+    consumer_config = kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
+  }
+  // The consumer of a polling transaction commits its offsets only with
+  // the transaction (KIP-447).
+  kafka::Config txn_consumer_config = consumer_config;
+  if (txn_polls) {
+    nlohmann::json j = consumer_config.non_default();
+    j["enable.auto.commit"] = false;
+    txn_consumer_config = kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
+  }
 
   for (int i = 1; i <= shared->spec.producers; ++i) {
-    sim::Node& node = sim.add_node("producer-" + std::to_string(i), [shared](sim::Node& n) {
+    sim::Node& node = sim.add_node("producer-" + std::to_string(i), [shared, txn_polls, txn_consumer_config,
+                                                                     validate_epochs](sim::Node& n) {
       auto client = std::make_shared<ProducerClient>();
       if (shared->spec.txn) {
         n.set_state(client);
         client->idle = 1;
         const int32_t process = shared->next_process++;
         ProducerClient* c = client.get();
+        if (txn_polls) c->txn_consumer = make_txn_consumer(*shared, n, txn_consumer_config, validate_epochs);
         auto ctx = txn_context(shared);
         n.spawn("process-" + std::to_string(process), [ctx, c, process, &n] {
-          txn_producer_process(ctx, n, c->txn_work, c->idle, c->txn_producers, process);
+          txn_producer_process(ctx, n, c->txn_work, c->idle, c->txn_producers, c->txn_consumer.get(), process);
         }, /*daemon=*/true);
         return;
       }
@@ -366,12 +452,6 @@ void QueueWorkload::setup(sim::Simulation& sim, kafka::Cluster& cluster) {
     clients_.push_back(&node);
   }
   if (shared->spec.subscribe) {
-    // A group for the subscribing consumers; a scenario may name its own.
-    if (!consumer_config.is_explicit("group.id")) {
-      nlohmann::json j = consumer_config.non_default();
-      j["group.id"] = kDefaultGroupId;
-      consumer_config = kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
-    }
     for (int i = 1; i <= shared->spec.consumers; ++i) {
       sim::Node& node = sim.add_node("consumer-" + std::to_string(i), [shared, consumer_config, validate_epochs](sim::Node& n) {
         auto client = std::make_shared<GroupClient>();
@@ -418,12 +498,18 @@ void QueueWorkload::start() {
       if (state == nullptr || !node->up() || state->idle <= 0 || state->work.size() > 0) continue;
       if (shared->spec.txn) {
         if (state->txn_work.size() > 0) continue;
-        // Jepsen's txn ops: 1 to 4 sends to random keys.
+        // Jepsen's txn ops: 1 to 4 micro-ops, each a poll with probability
+        // txn_poll_ratio (no draw when 0), else a send to a random key.
         TxnJob job;
-        const size_t sends = 1 + static_cast<size_t>(shared->rng.below(4));
-        for (size_t i = 0; i < sends; ++i) {
+        const size_t mops = 1 + static_cast<size_t>(shared->rng.below(4));
+        const double poll_ratio = shared->spec.txn_poll_ratio;
+        for (size_t i = 0; i < mops; ++i) {
+          if (poll_ratio > 0 && shared->rng.unit() < poll_ratio) {
+            job.mops.push_back(TxnMop{true, 0, 0});
+            continue;
+          }
           const size_t key = static_cast<size_t>(shared->rng.below(shared->keys.size()));
-          job.sends.emplace_back(key, shared->next_value[shared->key_names[key]]++);
+          job.mops.push_back(TxnMop{false, key, shared->next_value[shared->key_names[key]]++});
         }
         job.abort = shared->spec.abort_ratio > 0 && shared->rng.below(1000000) < shared->spec.abort_ratio * 1000000;
         state->txn_work.send(std::move(job));

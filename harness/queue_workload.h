@@ -18,6 +18,10 @@
 // With poll_interval_ms, consumers wait that long after each poll of the
 // fault phase: a slow application, which retention can overtake.
 //
+// With txn, each producer node runs one process whose ops are transactions
+// of sends and (txn_poll_ratio) polls of a consumer of its own, the polled
+// offsets committed inside the transaction (queue_txn.h).
+//
 // The compacted-kv kind is this workload on compacted topics: each send
 // carries a record key k0..k<record_keys-1> drawn per send, and is a
 // tombstone with probability tombstone_ratio; history VALUEs are

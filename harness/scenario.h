@@ -66,6 +66,10 @@ struct WorkloadSpec {
   kafka::Config producer = kafka::Config::defaults(kafka::Scope::producer);
   kafka::Config consumer = kafka::Config::defaults(kafka::Scope::consumer);
   double abort_ratio = 0;      // txn: the fraction of transactions aborted on purpose
+  // txn: the chance that a micro-op of a transaction is a poll. A file's
+  // queue workload with txn defaults to Jepsen's 0.5 (scenario_read.cpp);
+  // a scenario built in code sends only unless it sets this.
+  double txn_poll_ratio = 0;
   MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
   WordCountSpec word_count;    // word-count: workload.word_count (harness/word_count_spec.h)
   // word-count: workload.streams, the streams-scope settings (processing.guarantee).

@@ -127,6 +127,8 @@ void check_internal_topics(const Scenario& s, const std::string& file) {
   };
   if (s.workload.subscribe) {
     need("offsets.topic.replication.factor", "consumer groups (workload.subscribe) never get a coordinator");
+  } else if (s.workload.txn && s.workload.txn_poll_ratio > 0) {
+    need("offsets.topic.replication.factor", "transactions that poll (workload.txn_poll_ratio) never get a group coordinator");
   }
   if (s.workload.kind == "word-count") {
     need("offsets.topic.replication.factor", "the word-count instances' consumer group never gets a coordinator");

@@ -43,6 +43,8 @@ ojson scenario_file_json(const Scenario& s) {
   // Keys a file leaves out at their defaults.
   if (s.workload.poll_interval_ms != 0) j["workload"]["poll_interval_ms"] = s.workload.poll_interval_ms;
   if (s.workload.abort_ratio != 0) j["workload"]["abort_ratio"] = s.workload.abort_ratio;
+  // Its default depends on txn: written whenever it applies.
+  if (s.workload.txn || s.workload.txn_poll_ratio != 0) j["workload"]["txn_poll_ratio"] = s.workload.txn_poll_ratio;
   if (s.workload.kind == "ml-pipeline") {
     ojson ml = non_default_json(s.workload.ml);
     if (!ml.empty()) j["workload"]["ml"] = std::move(ml);

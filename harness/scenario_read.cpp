@@ -147,6 +147,12 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   if (queue_like) w.consumer = queue_consumer_config(w.consumer);
   w.abort_ratio = j.value("abort_ratio", 0.0);
   if (w.abort_ratio > 0 && !w.txn) r.fail("workload.abort_ratio", "aborting needs transactions (workload.txn)");
+  // Jepsen's txn ops draw each micro-op as a poll or a send with even odds.
+  w.txn_poll_ratio = j.value("txn_poll_ratio", w.txn && w.kind == "queue" ? 0.5 : 0.0);
+  if (w.txn_poll_ratio > 0 && !w.txn)
+    r.fail("workload.txn_poll_ratio", "polls inside transactions need transactions (workload.txn)");
+  if (w.txn_poll_ratio > 0 && w.kind != "queue")
+    r.fail("workload.txn_poll_ratio", "only the queue workload polls inside transactions");
   if (j.contains("ml") && w.kind != "ml-pipeline") r.fail("workload.ml", "only an ml-pipeline workload has an ml block");
   if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
   for (const char* key : {"word_count", "streams"}) {
