@@ -130,6 +130,11 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
   // One Fetch per leader, sent together, then awaited in turn.
   std::map<int32_t, std::unique_ptr<FetchRequest>> requests;
   bool leaderless = false;  // librdkafka refreshes the metadata of a partition without a leader
+  // ... and after a ListOffsets or OffsetsForLeaderEpoch that failed (the
+  // leader it was sent to may have moved: NOT_LEADER_OR_FOLLOWER,
+  // FENCED_LEADER_EPOCH, no answer); else a partition whose metadata went
+  // stale would never be fetched again while the others keep fetching.
+  bool position_failed = false;
   for (const TopicPartition& tp : assignment_) {
     const PartitionState* state = metadata_.partition(tp);
     if (state == nullptr || state->leader == kNoLeader) {
@@ -138,8 +143,14 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     }
     Position& p = positions_[tp];
     if (p.error != Errc::kNone) continue;
-    if (p.offset == kNoOffset && !reset_position(tp, *state)) continue;
-    if (!validate_position(tp, *state)) continue;
+    if (p.offset == kNoOffset && !reset_position(tp, *state)) {
+      if (auto_offset_reset_ != "error") position_failed = true;
+      continue;
+    }
+    if (!validate_position(tp, *state)) {
+      position_failed = true;
+      continue;
+    }
     auto& req = requests[state->leader];
     if (!req) {
       req = std::make_unique<FetchRequest>();
@@ -155,7 +166,7 @@ std::vector<ConsumedRecord> Consumer::poll(sim::Duration timeout) {
     req->partitions.push_back(pd);
   }
   std::vector<std::pair<RpcClient*, int64_t>> sent;
-  bool refresh = requests.empty() || leaderless;
+  bool refresh = requests.empty() || leaderless || position_failed;
   for (auto& [leader, req] : requests) {
     RpcClient* rpc = metadata_.connection(leader);
     if (rpc == nullptr) continue;

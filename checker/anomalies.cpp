@@ -45,6 +45,9 @@ const std::vector<std::pair<std::string, std::string_view>>& table() {
       {"duplicate-prediction", "a sensor reading has two or more predictions"},
       {"unknown-model-version", "a prediction names a model version not published before it was made"},
       {"stale-model", "a prediction used an older model well after a newer version was published and the system had recovered"},
+      // The word-count checker's (checker/word_count.h; word-count workload).
+      {"double-count", "word-count: a word's final committed count is above its occurrences in the sentences sent"},
+      {"lost-count", "word-count: a word's final committed count is below its occurrences in the acknowledged sentences"},
   };
   return t;
 }

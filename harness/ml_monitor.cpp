@@ -6,6 +6,7 @@
 
 #include "broker-model/consumer.h"
 #include "broker-model/producer.h"
+#include "harness/consumer_progress.h"
 #include "harness/ml_shared.h"
 
 namespace kafkasim::harness::ml {
@@ -29,14 +30,6 @@ Reader* make_reader(const std::shared_ptr<Shared>& shared, sim::Node& n, const s
   r->producer = std::make_unique<kafka::Producer>(n, shared->bootstrap, shared->producer_config());
   n.set_state(r);
   return r.get();
-}
-
-bool caught_up(kafka::Consumer& c, const std::vector<kafka::TopicPartition>& tps) {
-  for (const auto& tp : tps) {
-    const int64_t hw = c.high_watermark(tp);
-    if (hw < 0 || c.position(tp) < hw) return false;
-  }
-  return true;
 }
 
 double mean_of(const std::deque<bool>& v) {

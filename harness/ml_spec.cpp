@@ -1,5 +1,7 @@
 #include "harness/ml_spec.h"
 
+#include "harness/spec_json.h"
+
 namespace kafkasim::harness {
 
 nlohmann::json to_json(const MlSpec& m) {
@@ -18,15 +20,7 @@ nlohmann::json to_json(const MlSpec& m) {
           {"commit_interval_ms", m.commit_interval_ms}};
 }
 
-nlohmann::ordered_json non_default_json(const MlSpec& m) {
-  const nlohmann::json all = to_json(m);
-  const nlohmann::json defaults = to_json(MlSpec{});
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : all.items()) {
-    if (value != defaults.at(key)) j[key] = value;
-  }
-  return j;
-}
+nlohmann::ordered_json non_default_json(const MlSpec& m) { return non_default_keys(to_json(m), to_json(MlSpec{})); }
 
 MlSpec ml_spec_from_json(const nlohmann::json& j) {
   MlSpec m;

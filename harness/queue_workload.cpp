@@ -9,6 +9,7 @@
 #include "checker/compaction.h"
 #include "harness/ml_workload.h"
 #include "harness/ride_workload.h"
+#include "harness/word_count_workload.h"
 #include "harness/queue_txn.h"
 
 namespace kafkasim::harness {
@@ -541,6 +542,7 @@ const checker::History& QueueWorkload::history() const {
 std::unique_ptr<Workload> make_workload(const Scenario& scenario) {
   if (scenario.workload.kind == "ml-pipeline") return std::make_unique<MlWorkload>(scenario);
   if (scenario.workload.kind == "ride-sharing") return std::make_unique<RideWorkload>(scenario);
+  if (scenario.workload.kind == "word-count") return std::make_unique<WordCountWorkload>(scenario);
   return std::make_unique<QueueWorkload>(scenario);
 }
 

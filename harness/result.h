@@ -13,7 +13,7 @@
 //   "checkpoints"        {"every": E, "hashes": [...]}: the trace hash after E, 2E, ... events
 //   "parameters"         the seed and every value derived from it, recorded before the run
 //   "fault_log"          every fault injected, reverted or skipped, in order
-//   "figures"            what the workload measured (ml-pipeline), when it did
+//   "figures"            what the workload measured (ml-pipeline, word-count), when it did
 // result_from_json() reads it back.
 #pragma once
 
@@ -105,7 +105,8 @@ struct RunResult {
   TraceCheckpoints checkpoints;
   nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
   std::vector<FaultLogEntry> fault_log;
-  // What the workload measured (ml-pipeline: latency, accuracy, lag), or null.
+  // What the workload measured (ml-pipeline: latency, accuracy, lag;
+  // word-count: sentences, restores), or null.
   nlohmann::ordered_json figures;
 
   // Not serialized: what the files of an output folder are made of.

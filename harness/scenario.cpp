@@ -74,7 +74,7 @@ const std::vector<std::string>& workload_kinds() {
 }
 
 const std::vector<std::string>& supported_workload_kinds() {
-  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline", "ride-sharing"};
+  static const std::vector<std::string> kinds = {"queue", "compacted-kv", "ml-pipeline", "word-count", "ride-sharing"};
   return kinds;
 }
 
@@ -94,6 +94,13 @@ std::vector<std::string> client_names(const WorkloadSpec& w) {
     return names;
   }
   if (w.kind == "ride-sharing") return ride_sharing_client_names(w.rides);
+  if (w.kind == "word-count") {
+    // harness/word_count_workload.cpp adds them in this order.
+    for (int i = 1; i <= w.word_count.producers; ++i) names.push_back("producer-" + std::to_string(i));
+    for (int i = 1; i <= w.word_count.instances; ++i) names.push_back("instance-" + std::to_string(i));
+    names.push_back("auditor-1");
+    return names;
+  }
   for (int i = 1; i <= w.producers; ++i) names.push_back("producer-" + std::to_string(i));
   for (int i = 1; i <= w.consumers; ++i) names.push_back("consumer-" + std::to_string(i));
   return names;

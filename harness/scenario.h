@@ -21,6 +21,7 @@
 #include "harness/scenario_error.h"
 #include "harness/scenario_real.h"
 #include "harness/scenario_target.h"
+#include "harness/word_count_spec.h"
 
 namespace kafkasim::harness {
 
@@ -72,6 +73,9 @@ struct WorkloadSpec {
   double txn_poll_ratio = 0;
   MlSpec ml;                   // ml-pipeline: workload.ml (harness/ml_spec.h)
   RideSpec rides;              // ride-sharing: workload.rides (harness/ride_spec.h)
+  WordCountSpec word_count;    // word-count: workload.word_count (harness/word_count_spec.h)
+  // word-count: workload.streams, the streams-scope settings (processing.guarantee).
+  kafka::Config streams = kafka::Config::defaults(kafka::Scope::streams);
   bool operator==(const WorkloadSpec&) const = default;
 };
 

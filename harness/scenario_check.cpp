@@ -130,6 +130,13 @@ void check_internal_topics(const Scenario& s, const std::string& file) {
   } else if (s.workload.txn && s.workload.txn_poll_ratio > 0) {
     need("offsets.topic.replication.factor", "transactions that poll (workload.txn_poll_ratio) never get a group coordinator");
   }
+  if (s.workload.kind == "word-count") {
+    need("offsets.topic.replication.factor", "the word-count instances' consumer group never gets a coordinator");
+    if (s.workload.streams.get_string("processing.guarantee") == "exactly_once_v2") {
+      need("transaction.state.log.replication.factor",
+           "the word-count instances' transactions (exactly_once_v2) never get a coordinator");
+    }
+  }
   if (s.workload.txn) {
     need("transaction.state.log.replication.factor", "transactions (workload.txn) never get a coordinator");
   }

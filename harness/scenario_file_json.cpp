@@ -53,6 +53,11 @@ ojson scenario_file_json(const Scenario& s) {
     ojson rides = non_default_json(s.workload.rides);
     if (!rides.empty()) j["workload"]["rides"] = std::move(rides);
   }
+  if (s.workload.kind == "word-count") {
+    ojson wc = non_default_json(s.workload.word_count);
+    if (!wc.empty()) j["workload"]["word_count"] = std::move(wc);
+    j["workload"]["streams"] = config_json(s.workload.streams);
+  }
   if (s.workload.kind == "compacted-kv") {
     j["workload"]["record_keys"] = s.workload.record_keys;
     j["workload"]["tombstone_ratio"] = s.workload.tombstone_ratio;

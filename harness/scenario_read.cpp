@@ -3,6 +3,7 @@
 #include "harness/queue_workload.h"
 #include "harness/ml_workload.h"
 #include "harness/ride_workload.h"
+#include "harness/word_count_workload.h"
 
 #include <algorithm>
 
@@ -26,6 +27,7 @@ class Reader {
                        const kafka::Config* broker = nullptr) const {
     const char* key = scope == kafka::Scope::producer   ? "producer"
                       : scope == kafka::Scope::consumer ? "consumer"
+                      : scope == kafka::Scope::streams  ? "streams"
                                                         : "config";
     try {
       return kafka::Config::resolve(scope, parent.value(key, json::object()),
@@ -112,12 +114,20 @@ void read_ride_sharing(const Reader& r, const json& j, const std::vector<Topic>&
   if (auto problem = ride_sharing_problem(w.rides, topics)) r.fail(problem->first, problem->second);
 }
 
+// workload.word_count, workload.streams, and the topics the job needs
+// (harness/word_count_workload.h).
+void read_word_count(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
+  w.word_count = word_count_spec_from_json(j.value("word_count", json::object()));
+  w.streams = r.config(kafka::Scope::streams, j, "workload");
+  if (auto problem = word_count_problem(topics)) r.fail(problem->first, problem->second);
+}
+
 WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Topic>& topics) {
   WorkloadSpec w;
   w.kind = j.at("kind").get<std::string>();
   const auto& supported = supported_workload_kinds();
   if (std::find(supported.begin(), supported.end(), w.kind) == supported.end()) {
-    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline, ride-sharing)");
+    r.fail("workload.kind", "\"" + w.kind + "\" is not supported yet (supported: queue, compacted-kv, ml-pipeline, word-count, ride-sharing)");
   }
   w.producers = j.value("producers", 1);
   w.consumers = j.value("consumers", 1);
@@ -154,6 +164,11 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
   if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
   if (j.contains("rides") && w.kind != "ride-sharing") r.fail("workload.rides", "only a ride-sharing workload has a rides block");
   if (w.kind == "ride-sharing") read_ride_sharing(r, j, topics, w);
+  for (const char* key : {"word_count", "streams"}) {
+    if (j.contains(key) && w.kind != "word-count")
+      r.fail(std::string("workload.") + key, "only a word-count workload has a " + std::string(key) + " block");
+  }
+  if (w.kind == "word-count") read_word_count(r, j, topics, w);
   return w;
 }
 

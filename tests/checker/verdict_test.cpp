@@ -96,7 +96,7 @@ TEST_CASE("The summary names the verdict and each anomaly", "[checker]") {
 
 TEST_CASE("Every anomaly name has a description", "[checker]") {
   for (const std::string& n : anomaly_names()) CHECK_FALSE(describe_anomaly(n).empty());
-  CHECK(anomaly_names().size() == 27);  // 15 queue, 3 compaction, 5 ride-sharing, 4 ML pipeline
+  CHECK(anomaly_names().size() == 29);  // 15 queue, 3 compaction, 5 ride-sharing, 4 ML pipeline, 2 word-count
 }
 
 TEST_CASE("Witnesses are sorted by key, then op", "[checker]") {
