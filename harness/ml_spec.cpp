@@ -12,7 +12,6 @@ nlohmann::json to_json(const MlSpec& m) {
           {"drift_shift", m.drift_shift},
           {"feature_instances", m.feature_instances},
           {"inference_instances", m.inference_instances},
-          {"processing_guarantee", m.processing_guarantee},
           {"drift_threshold", m.drift_threshold},
           {"monitor_window", m.monitor_window},
           {"min_training_examples", m.min_training_examples},
@@ -31,7 +30,6 @@ MlSpec ml_spec_from_json(const nlohmann::json& j) {
   m.drift_shift = j.value("drift_shift", m.drift_shift);
   m.feature_instances = j.value("feature_instances", m.feature_instances);
   m.inference_instances = j.value("inference_instances", m.inference_instances);
-  m.processing_guarantee = j.value("processing_guarantee", m.processing_guarantee);
   m.drift_threshold = j.value("drift_threshold", m.drift_threshold);
   m.monitor_window = j.value("monitor_window", m.monitor_window);
   m.min_training_examples = j.value("min_training_examples", m.min_training_examples);

@@ -17,6 +17,7 @@ struct MlSpec {
   double drift_shift = 2.0;               // the readings' mean moves by this much
   int feature_instances = 2;              // feature-1..N, one consumer group
   int inference_instances = 2;            // inference-1..N, one consumer group
+  // workload.streams' processing.guarantee, set by the scenario reader.
   std::string processing_guarantee = "at_least_once";  // or "exactly_once_v2"
   double drift_threshold = 1.0;           // the monitor asks for retraining above it
   int monitor_window = 40;                // predictions and features the monitor looks back over

@@ -15,7 +15,6 @@ nlohmann::json to_json(const RideSpec& r) {
           {"trip_duration_ms", r.trip_duration_ms},
           {"location_interval_ms", r.location_interval_ms},
           {"instances", r.instances},
-          {"processing_guarantee", r.processing_guarantee},
           {"idempotency", r.idempotency},
           {"slow_ratio", r.slow_ratio},
           {"slow_delay_ms", r.slow_delay_ms},
@@ -49,7 +48,6 @@ RideSpec ride_spec_from_json(const nlohmann::json& j) {
   r.trip_duration_ms = j.value("trip_duration_ms", r.trip_duration_ms);
   r.location_interval_ms = j.value("location_interval_ms", r.location_interval_ms);
   r.instances = j.value("instances", r.instances);
-  r.processing_guarantee = j.value("processing_guarantee", r.processing_guarantee);
   r.idempotency = j.value("idempotency", r.idempotency);
   r.slow_ratio = j.value("slow_ratio", r.slow_ratio);
   r.slow_delay_ms = j.value("slow_delay_ms", r.slow_delay_ms);

@@ -22,7 +22,8 @@ struct RideSpec {
   std::int64_t trip_duration_ms = 3000;   // a trip completes at the driver's first location update after this
   std::int64_t location_interval_ms = 500;  // each driver publishes its location this often
   int instances = 2;                      // client nodes per service (rider-app-N, driver-app-N, ...)
-  std::string processing_guarantee = "exactly_once_v2";  // or "at_least_once"
+  // workload.streams' processing.guarantee, set by the scenario reader.
+  std::string processing_guarantee = "at_least_once";  // or "exactly_once_v2"
   bool idempotency = true;                // billing sends the trip id as the gateway's idempotency key
   double slow_ratio = 0;                  // the share of the gateway's answers that come late
   std::int64_t slow_delay_ms = 2000;      // how late

@@ -36,12 +36,8 @@ kafka::Config RideWorkload::Shared::reader_config() const {
   return kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
 }
 
-std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const RideSpec& rides,
+std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const RideSpec& /*rides*/,
                                                                         const std::vector<Topic>& topics) {
-  if (!parse_processing_guarantee(rides.processing_guarantee)) {
-    return std::make_pair(std::string("workload.rides.processing_guarantee"),
-                          std::string("must be exactly_once_v2 or at_least_once"));
-  }
   int shards = -1;
   for (const RideTopic& rt : ride_sharing_topology().topics) {
     const Topic* found = nullptr;

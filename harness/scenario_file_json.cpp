@@ -56,6 +56,8 @@ ojson scenario_file_json(const Scenario& s) {
   if (s.workload.kind == "word-count") {
     ojson wc = non_default_json(s.workload.word_count);
     if (!wc.empty()) j["workload"]["word_count"] = std::move(wc);
+  }
+  if (s.workload.kind == "ml-pipeline" || s.workload.kind == "word-count" || s.workload.kind == "ride-sharing") {
     j["workload"]["streams"] = config_json(s.workload.streams);
   }
   if (s.workload.kind == "compacted-kv") {

@@ -105,20 +105,21 @@ std::vector<Topic> read_topics(const Reader& r, const json& j, const Cluster& cl
 // workload.ml, and the topics the pipeline needs (harness/ml_pipeline.h).
 void read_ml_pipeline(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
   w.ml = ml_spec_from_json(j.value("ml", json::object()));
+  w.ml.processing_guarantee = w.streams.get_string("processing.guarantee");
   if (auto problem = ml_pipeline_problem(w.ml, topics)) r.fail(problem->first, problem->second);
 }
 
 // workload.rides, and the topics the system needs (harness/ride_sharing_topology.h).
 void read_ride_sharing(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
   w.rides = ride_spec_from_json(j.value("rides", json::object()));
+  w.rides.processing_guarantee = w.streams.get_string("processing.guarantee");
   if (auto problem = ride_sharing_problem(w.rides, topics)) r.fail(problem->first, problem->second);
 }
 
-// workload.word_count, workload.streams, and the topics the job needs
+// workload.word_count, and the topics the job needs
 // (harness/word_count_workload.h).
 void read_word_count(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
   w.word_count = word_count_spec_from_json(j.value("word_count", json::object()));
-  w.streams = r.config(kafka::Scope::streams, j, "workload");
   if (auto problem = word_count_problem(topics)) r.fail(problem->first, problem->second);
 }
 
@@ -160,14 +161,18 @@ WorkloadSpec read_workload(const Reader& r, const json& j, const std::vector<Top
     r.fail("workload.txn_poll_ratio", "polls inside transactions need transactions (workload.txn)");
   if (w.txn_poll_ratio > 0 && w.kind != "queue")
     r.fail("workload.txn_poll_ratio", "only the queue workload polls inside transactions");
+  // The stream-processing workloads share the streams configuration
+  // (processing.guarantee).
+  const bool streams = w.kind == "ml-pipeline" || w.kind == "word-count" || w.kind == "ride-sharing";
+  if (j.contains("streams") && !streams)
+    r.fail("workload.streams", "only the ml-pipeline, word-count and ride-sharing workloads have a streams block");
+  if (streams) w.streams = r.config(kafka::Scope::streams, j, "workload");
   if (j.contains("ml") && w.kind != "ml-pipeline") r.fail("workload.ml", "only an ml-pipeline workload has an ml block");
   if (w.kind == "ml-pipeline") read_ml_pipeline(r, j, topics, w);
   if (j.contains("rides") && w.kind != "ride-sharing") r.fail("workload.rides", "only a ride-sharing workload has a rides block");
   if (w.kind == "ride-sharing") read_ride_sharing(r, j, topics, w);
-  for (const char* key : {"word_count", "streams"}) {
-    if (j.contains(key) && w.kind != "word-count")
-      r.fail(std::string("workload.") + key, "only a word-count workload has a " + std::string(key) + " block");
-  }
+  if (j.contains("word_count") && w.kind != "word-count")
+    r.fail("workload.word_count", "only a word-count workload has a word_count block");
   if (w.kind == "word-count") read_word_count(r, j, topics, w);
   return w;
 }

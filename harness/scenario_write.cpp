@@ -103,8 +103,8 @@ json Scenario::to_json() const {
   if (real != RealSpec{}) j["real"] = real_json(real);
   if (workload.kind == "ml-pipeline") j["workload"]["ml"] = harness::to_json(workload.ml);
   if (workload.kind == "ride-sharing") j["workload"]["rides"] = harness::to_json(workload.rides);
-  if (workload.kind == "word-count") {
-    j["workload"]["word_count"] = harness::to_json(workload.word_count);
+  if (workload.kind == "word-count") j["workload"]["word_count"] = harness::to_json(workload.word_count);
+  if (workload.kind == "ml-pipeline" || workload.kind == "word-count" || workload.kind == "ride-sharing") {
     j["workload"]["streams"] = workload.streams.to_json();
   }
   return j;

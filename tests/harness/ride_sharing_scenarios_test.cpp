@@ -75,5 +75,15 @@ TEST_CASE("a ride-sharing scenario needs its changelog topic compacted") {
 TEST_CASE("only a ride-sharing workload has a rides block") {
   nlohmann::json j = load_scenario_file(rides_file("ride-sharing-eos")).to_json();
   j["workload"]["kind"] = "queue";
+  j["workload"].erase("streams");
+  REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("workload.rides"));
+}
+
+TEST_CASE("the ride-sharing services' processing.guarantee is workload.streams'") {
+  REQUIRE(load_scenario_file(rides_file("ride-sharing-at-least-once")).workload.rides.processing_guarantee ==
+          "at_least_once");
+  REQUIRE(load_scenario_file(rides_file("ride-sharing-eos")).workload.rides.processing_guarantee == "exactly_once_v2");
+  nlohmann::json j = load_scenario_file(rides_file("ride-sharing-eos")).to_json();
+  j["workload"]["rides"]["processing_guarantee"] = "exactly_once_v2";
   REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("workload.rides"));
 }

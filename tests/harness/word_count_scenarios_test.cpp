@@ -72,7 +72,7 @@ TEST_CASE("a word-count scenario declares sentences and word-counts, and the job
   REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("is the word-count job's own"));
 }
 
-TEST_CASE("processing.guarantee is read from workload.streams and only a word-count workload has one") {
+TEST_CASE("processing.guarantee is read from workload.streams and only the stream-processing workloads have one") {
   Scenario s = load_scenario_file(streams_file("word-count-at-least-once"));
   REQUIRE(s.workload.streams.get_string("processing.guarantee") == "at_least_once");
   REQUIRE(s.workload.word_count.commit_interval_ms == 10000);
@@ -81,7 +81,7 @@ TEST_CASE("processing.guarantee is read from workload.streams and only a word-co
   REQUIRE_THROWS_WITH(parse_scenario(j.dump(), "bad.json"), Catch::Contains("workload.streams"));
   nlohmann::json q = load_scenario_file(std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/groups/group-rebalance.json").to_json();
   q["workload"]["streams"] = {{"processing.guarantee", "at_least_once"}};
-  REQUIRE_THROWS_WITH(parse_scenario(q.dump(), "bad.json"), Catch::Contains("only a word-count workload"));
+  REQUIRE_THROWS_WITH(parse_scenario(q.dump(), "bad.json"), Catch::Contains("only the ml-pipeline, word-count and ride-sharing workloads"));
 }
 
 TEST_CASE("the word-count clients are producers, instances and the auditor, and can be fault targets") {
