@@ -105,7 +105,8 @@ void list_bugs() {
 void list_checkers() {
   std::printf("checkers (anomalies of Jepsen's Kafka queue workload, kafkasim check; compaction-* are the\n"
               "compaction checker's, for compacted-kv runs; *-prediction and *-model the ML checker's, for\n"
-              "ml-pipeline runs; the ride-sharing checker's, for ride-sharing runs; *-count the word-count checker's, for word-count runs):\n");
+              "ml-pipeline runs; those described \"ride-sharing:\" the ride-sharing checker's; *-count the\n"
+              "word-count checker's, for word-count runs):\n");
   for (const std::string& name : checker::anomaly_names()) {
     std::printf("  %-24s %s\n", name.c_str(), std::string(checker::describe_anomaly(name)).c_str());
   }

@@ -127,7 +127,13 @@ void trainer_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
     std::set<std::string> joined;
     std::vector<std::pair<int64_t, Example>> examples;  // (reading time, example), in arrival order
     int64_t latest = 0;
-    std::optional<std::pair<int64_t, int64_t>> request;  // (version to replace, when asked)
+    // The pending retrain request: the version to replace and when it was
+    // asked (a struct, not an optional pair: GCC 12 warns falsely on that).
+    struct Request {
+      bool pending = false;
+      int64_t replace = 0;
+      int64_t asked_at = 0;
+    } request;
     const auto models = shared->partitions_of(kModelsTopic);
     // How long the monitor's window of features spans.
     const int64_t span = shared->ml.monitor_window * shared->ml.reading_interval_ms / std::max(1, shared->ml.sensors);
@@ -164,18 +170,18 @@ void trainer_program(const std::shared_ptr<Shared>& shared, sim::Node& n) {
           labels.emplace(f.at("id"), static_cast<int>(number(f, "y")));
           join(f.at("id"));
         } else if (rec.tp.topic == kRetrainTopic && f.count("replace")) {
-          request = std::make_pair(static_cast<int64_t>(number(f, "replace")), static_cast<int64_t>(number(f, "t")));
+          request = Request{true, static_cast<int64_t>(number(f, "replace")), static_cast<int64_t>(number(f, "t"))};
         }
       }
       if (latest == 0 && caught_up(*r->consumer, models)) publish(initial_model(shared->ml, shared->seed));
-      if (!request || request->first != latest) continue;
+      if (!request.pending || request.replace != latest) continue;
       std::vector<Example> data;
       for (const auto& [t, e] : examples) {
-        if (t >= request->second - span / 2) data.push_back(e);
+        if (t >= request.asked_at - span / 2) data.push_back(e);
       }
       if (static_cast<int>(data.size()) < shared->ml.min_training_examples) continue;
       publish(train(data, latest + 1));
-      request.reset();
+      request = Request{};
     }
   });
 }
