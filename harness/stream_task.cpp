@@ -61,7 +61,13 @@ StepResult StreamTask::fail(kafka::Errc e, size_t records) {
 StepResult StreamTask::step() {
   if (broken_) return StepResult{true, kafka::Errc::kInvalidTxnState, 0};
   std::vector<kafka::ConsumedRecord> records = group_->poll(config_.poll_timeout);
-  if (records.empty()) return StepResult{};
+  if (records.empty()) {
+    // at_least_once: a deferred commit falls due on the timer even when no
+    // new record came (Kafka Streams commits every commit.interval.ms while
+    // a task has processed anything since its last commit).
+    if (uncommitted_ && sim::now() - last_commit_ >= config_.commit_interval) return commit_offsets(0);
+    return StepResult{};
+  }
   // The next offset to consume per partition, with the epoch of the last
   // record consumed (KIP-320).
   std::map<kafka::TopicPartition, kafka::OffsetCommitRequest::PartitionOffset> next;
@@ -99,13 +105,19 @@ StepResult StreamTask::step() {
                   records.size());
     }
   }
+  uncommitted_ = true;
   if (config_.commit_interval > 0 && sim::now() - last_commit_ < config_.commit_interval) {
     return StepResult{false, kafka::Errc::kNone, records.size()};
   }
+  return commit_offsets(records.size());
+}
+
+StepResult StreamTask::commit_offsets(size_t records) {
   last_commit_ = sim::now();
   const kafka::Errc committed = group_->commit_sync();
-  if (committed != kafka::Errc::kNone) return fail(committed, records.size());
-  return StepResult{false, kafka::Errc::kNone, records.size()};
+  if (committed != kafka::Errc::kNone) return fail(committed, records);
+  uncommitted_ = false;
+  return StepResult{false, kafka::Errc::kNone, records};
 }
 
 void StreamTask::close() { group_->close(); }

@@ -68,8 +68,10 @@ struct StreamTaskConfig {
   sim::Duration poll_timeout = sim::milliseconds(100);
   sim::Duration commit_timeout = sim::seconds(10);
   // at_least_once: commit the consumed offsets only once this long has
-  // passed since the last commit (Kafka Streams' commit.interval.ms); 0:
-  // after every step. A restarted task processes again everything since.
+  // passed since the last commit (Kafka Streams' commit.interval.ms), in a
+  // step that processed records or, if any were processed since, in an
+  // idle one; 0: after every step. A restarted task processes again
+  // everything since.
   sim::Duration commit_interval = 0;
 };
 
@@ -99,6 +101,7 @@ class StreamTask {
 
  private:
   StepResult fail(kafka::Errc e, size_t records);
+  StepResult commit_offsets(size_t records);  // at_least_once: OffsetCommit of the positions
 
   sim::Node& node_;
   StreamTaskConfig config_;
@@ -109,6 +112,7 @@ class StreamTask {
   std::unique_ptr<kafka::Producer> producer_;                   // at_least_once
   bool broken_ = false;
   sim::SimTime last_commit_ = 0;  // at_least_once with a commit_interval
+  bool uncommitted_ = false;      // at_least_once: records processed since the last commit
 };
 
 }  // namespace kafkasim::harness

@@ -16,13 +16,15 @@ using namespace kafkasim::test;
 namespace {
 
 // Produces "v0".."v9" to t-0, runs one stream task that upper-cases them
-// to out-0 until it has processed them, and reads out-0 read_committed.
-std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed, sim::Duration commit_interval = 0) {
+// to out-0 until it has processed them (then keeps stepping, idle, for
+// `idle`), and reads out-0 read_committed.
+std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed, sim::Duration commit_interval = 0,
+                                  sim::Duration idle = 0) {
   GroupFixture f;
   auto done = std::make_shared<std::vector<std::string>>();
   auto processed = std::make_shared<size_t>(0);
   auto problem = std::make_shared<std::string>();
-  f.app().spawn("stream", [&f, g, commit_interval, done, processed, problem] {
+  f.app().spawn("stream", [&f, g, commit_interval, idle, done, processed, problem] {
     Producer input(f.app(), f.bootstrap(), Config::defaults(Scope::producer));
     std::vector<std::shared_ptr<Delivery>> sent;
     for (int i = 0; i < 10; ++i) sent.push_back(input.send(TopicPartition{"t", 0}, "k", "v" + std::to_string(i)));
@@ -56,6 +58,12 @@ std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed, sim
         return;
       }
       *processed += r.records;
+    }
+    for (const sim::SimTime until = sim::now() + idle; sim::now() < until;) {
+      if (task.step().failed) {
+        *problem = "an idle step failed";
+        return;
+      }
     }
     Consumer reader(f.app(), f.bootstrap(),
                     Config::resolve(Scope::consumer, nlohmann::json{{"isolation.level", "read_committed"}}, "consumer"));
@@ -190,6 +198,12 @@ TEST_CASE("an at_least_once stream task with a commit interval produces at once 
   int64_t committed = 0;
   REQUIRE(run_task(ProcessingGuarantee::kAtLeastOnce, &committed, sim::seconds(60)) == kExpected);
   REQUIRE(committed == kNoOffset);
+}
+
+TEST_CASE("an at_least_once stream task commits its processed offsets when the interval ends, even with no new records") {
+  int64_t committed = 0;
+  REQUIRE(run_task(ProcessingGuarantee::kAtLeastOnce, &committed, sim::seconds(1), sim::seconds(2)) == kExpected);
+  REQUIRE(committed == 10);
 }
 
 TEST_CASE("processing.guarantee names parse both ways") {
