@@ -14,9 +14,7 @@ void add_internal_topics(const Scenario& scenario, kafka::ClusterSpec& spec) {
   const bool word_count = scenario.workload.kind == "word-count";
   const bool rides = scenario.workload.kind == "ride-sharing";
   const bool groups = ml || word_count || rides;
-  const bool eos = (ml && scenario.workload.ml.processing_guarantee == "exactly_once_v2") ||
-                   (word_count && scenario.workload.streams.get_string("processing.guarantee") == "exactly_once_v2") ||
-                   (rides && scenario.workload.rides.processing_guarantee == "exactly_once_v2");
+  const bool eos = groups && scenario.workload.streams.get_string("processing.guarantee") == "exactly_once_v2";
   if (scenario.workload.txn || eos) spec.topics.push_back(kafka::transaction_state_topic(spec.broker_config, spec.brokers));
   if (auto changelog = ml_changelog_topic(scenario)) spec.topics.push_back(std::move(*changelog));
   for (kafka::TopicSpec& t : word_count_internal_topics(scenario)) spec.topics.push_back(std::move(t));

@@ -64,6 +64,16 @@ struct QueueWorkload::Shared {
     return false;
   }
 
+  // A poll micro-op and its records, into the op being built.
+  void add_poll(const checker::Poll& poll) {
+    history.poll();
+    for (const auto& [key, records] : poll.records) {
+      const checker::KeyId k = history.intern_key(key);
+      for (const checker::Record& r : records) {
+        history.read(k, r.offset.value_or(checker::kUnknownOffset), checker::ValueRef::of(r.value));
+      }
+    }
+  }
   void invoke(int32_t process, OpFn f, std::vector<checker::MicroOp> mops) {
     if (closed) return;
     history.add_op(process, OpType::invoke, f, mops, time());
@@ -91,13 +101,7 @@ struct QueueWorkload::Shared {
                      send->offset.value_or(checker::kUnknownOffset));
         continue;
       }
-      history.poll();
-      for (const auto& [key, records] : std::get<checker::Poll>(mop).records) {
-        const checker::KeyId k = history.intern_key(key);
-        for (const checker::Record& r : records) {
-          history.read(k, r.offset.value_or(checker::kUnknownOffset), checker::ValueRef::of(r.value));
-        }
-      }
+      add_poll(std::get<checker::Poll>(mop));
     }
     for (const std::string& key : rebalanced) history.rebalanced(history.intern_key(key));
     history.end_op(std::nullopt, time(), process);
@@ -115,13 +119,7 @@ struct QueueWorkload::Shared {
     auto it = pending.find(process);
     if (it == pending.end()) return;
     history.begin_op(OpType::ok, OpFn::poll);
-    history.poll();
-    for (const auto& [key, records] : poll.records) {
-      const checker::KeyId k = history.intern_key(key);
-      for (const checker::Record& r : records) {
-        history.read(k, r.offset.value_or(checker::kUnknownOffset), checker::ValueRef::of(r.value));
-      }
-    }
+    add_poll(poll);
     for (const std::string& key : rebalanced) history.rebalanced(history.intern_key(key));
     history.end_op(std::nullopt, time(), process);
     pending.erase(it);

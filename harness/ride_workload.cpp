@@ -36,8 +36,7 @@ kafka::Config RideWorkload::Shared::reader_config() const {
   return kafka::Config::resolve(kafka::Scope::consumer, j, "workload.consumer");
 }
 
-std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const RideSpec& /*rides*/,
-                                                                        const std::vector<Topic>& topics) {
+std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const std::vector<Topic>& topics) {
   int shards = -1;
   for (const RideTopic& rt : ride_sharing_topology().topics) {
     const Topic* found = nullptr;

@@ -20,8 +20,7 @@ namespace kafkasim::harness {
 // Why a scenario cannot run the system, as (JSON path, message): a topic
 // missing, a store topic not compacted, the topics not co-partitioned.
 // nullopt when it can.
-std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const RideSpec& rides,
-                                                                        const std::vector<Topic>& topics);
+std::optional<std::pair<std::string, std::string>> ride_sharing_problem(const std::vector<Topic>& topics);
 
 // The workload's client names, in the order it adds them.
 std::vector<std::string> ride_sharing_client_names(const RideSpec& rides);

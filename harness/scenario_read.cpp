@@ -113,7 +113,7 @@ void read_ml_pipeline(const Reader& r, const json& j, const std::vector<Topic>& 
 void read_ride_sharing(const Reader& r, const json& j, const std::vector<Topic>& topics, WorkloadSpec& w) {
   w.rides = ride_spec_from_json(j.value("rides", json::object()));
   w.rides.processing_guarantee = w.streams.get_string("processing.guarantee");
-  if (auto problem = ride_sharing_problem(w.rides, topics)) r.fail(problem->first, problem->second);
+  if (auto problem = ride_sharing_problem(topics)) r.fail(problem->first, problem->second);
 }
 
 // workload.word_count, and the topics the job needs

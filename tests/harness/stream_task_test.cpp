@@ -15,6 +15,17 @@ using namespace kafkasim::test;
 
 namespace {
 
+// The stream job of these tests: every record upper-cased to out-0.
+std::vector<StreamOutput> upper_case(const std::vector<ConsumedRecord>& records) {
+  std::vector<StreamOutput> out;
+  for (const auto& r : records) {
+    std::string v = r.value;
+    for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    out.push_back(StreamOutput{TopicPartition{"out", 0}, r.key, v});
+  }
+  return out;
+}
+
 // Produces "v0".."v9" to t-0, runs one stream task that upper-cases them
 // to out-0 until it has processed them (then keeps stepping, idle, for
 // `idle`), and reads out-0 read_committed.
@@ -38,15 +49,7 @@ std::vector<std::string> run_task(ProcessingGuarantee g, int64_t* committed, sim
     c.producer = g == ProcessingGuarantee::kExactlyOnceV2
                      ? Config::resolve(Scope::producer, nlohmann::json{{"transactional.id", "stream-1"}}, "producer")
                      : Config::defaults(Scope::producer);
-    StreamTask task(f.app(), f.bootstrap(), c, RebalanceListener{}, [](const std::vector<ConsumedRecord>& records) {
-      std::vector<StreamOutput> out;
-      for (const auto& r : records) {
-        std::string v = r.value;
-        for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        out.push_back(StreamOutput{TopicPartition{"out", 0}, r.key, v});
-      }
-      return out;
-    });
+    StreamTask task(f.app(), f.bootstrap(), c, RebalanceListener{}, upper_case);
     if (!task.init(sim::seconds(10))) {
       *problem = "init_transactions failed";
       return;
@@ -135,13 +138,7 @@ std::vector<std::string> run_two_instances_one_crashes(bool restart, std::string
                                    "producer");
       StreamTask task(n, f.bootstrap(), c, RebalanceListener{}, [processing](const std::vector<ConsumedRecord>& records) {
         if (processing) *processing = true;
-        std::vector<StreamOutput> out;
-        for (const auto& r : records) {
-          std::string v = r.value;
-          for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-          out.push_back(StreamOutput{TopicPartition{"out", 0}, r.key, v});
-        }
-        return out;
+        return upper_case(records);
       });
       if (!task.init(sim::seconds(10))) return;
       for (;;) {
